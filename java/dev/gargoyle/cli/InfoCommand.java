@@ -1,0 +1,61 @@
+package dev.gargoyle.cli;
+
+import dev.gargoyle.tensor.BackendProvider;
+import dev.gargoyle.tensor.Backends;
+import dev.gargoyle.tensor.Device;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.bytedeco.javacpp.Loader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code gargoyle info}: versions, the CPU's oneDNN setup, and whether CUDA is usable (or why not). */
+@Command(name = "info", description = "Show versions, the CPU backend's ISA and threads, and CUDA's status.")
+final class InfoCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("gargoyle", VersionProvider.version());
+        facts.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
+        facts.put("javacpp", presetVersion("org.bytedeco", "javacpp"));
+        facts.put("opencv", opencvVersion());
+        for (Device.Kind kind : Device.Kind.values()) {
+            try {
+                BackendProvider p = Backends.provider(kind);
+                facts.putAll(p.describe());
+            } catch (RuntimeException | LinkageError e) {
+                facts.put(kind.name().toLowerCase(java.util.Locale.ROOT), "unavailable: " + e.getMessage());
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        int width = facts.keySet().stream().mapToInt(String::length).max().orElse(8);
+        facts.forEach((k, v) -> out.printf("%-" + width + "s  %s%n", k, v));
+        out.flush();
+        return 0;
+    }
+
+    static String presetVersion(String group, String artifact) {
+        try {
+            String v = Loader.getVersion(group, artifact);
+            return v == null ? "unknown" : v;
+        } catch (java.io.IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    private static String opencvVersion() {
+        try {
+            String preset = presetVersion("org.bytedeco", "opencv");
+            Loader.load(org.bytedeco.opencv.global.opencv_core.class);
+            return org.bytedeco.opencv.global.opencv_core.CV_VERSION() + " (preset " + preset + ")";
+        } catch (RuntimeException | LinkageError e) {
+            return "not loadable: " + e.getMessage();
+        }
+    }
+}
