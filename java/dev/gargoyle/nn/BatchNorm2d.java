@@ -1,0 +1,162 @@
+package dev.gargoyle.nn;
+
+import dev.gargoyle.tensor.Backend;
+import dev.gargoyle.tensor.Conv2dSpec;
+import dev.gargoyle.tensor.Shape;
+import dev.gargoyle.tensor.Tensor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Batch normalisation over N, H, W per channel, as PyTorch's {@code nn.BatchNorm2d} (momentum 0.1,
+ * eps 1e-5, running variance updated with the unbiased batch variance).
+ */
+public final class BatchNorm2d extends Module {
+    public static final float MOMENTUM = 0.1f;
+    public static final float EPS = 1e-5f;
+
+    private final int channels;
+    private final Parameter weight;
+    private final Parameter bias;
+    private final Activation output = new Activation();
+    private final Activation gradInput = new Activation();
+    private final Activation normalized = new Activation();
+    private Tensor runningMean;
+    private Tensor runningVar;
+    private Tensor saveMean;
+    private Tensor saveInvStd;
+    private Tensor evalScale;
+    private Tensor ones;
+    private Tensor zeros;
+    private long numBatchesTracked;
+    private Tensor input;
+    private boolean trainedForward;
+
+    public BatchNorm2d(int channels) {
+        if (channels < 1) {
+            throw new IllegalArgumentException("BatchNorm2d: channels must be >= 1, got " + channels);
+        }
+        this.channels = channels;
+        this.weight = parameter("weight", Shape.of(channels), Init.constant(1f));
+        this.bias = parameter("bias", Shape.of(channels), Init.constant(0f));
+    }
+
+    @Override
+    protected void onBind(Backend b) {
+        close();
+        Shape c = Shape.of(channels);
+        runningMean = b.allocate(c);
+        runningVar = b.allocate(c);
+        b.fill(runningVar, 1f);
+        saveMean = b.allocate(c);
+        saveInvStd = b.allocate(c);
+        evalScale = b.allocate(Shape.of(channels, 1, 1, 1));
+        ones = b.allocate(c);
+        b.fill(ones, 1f);
+        zeros = b.allocate(c);
+    }
+
+    public int channels() {
+        return channels;
+    }
+
+    /** PyTorch's {@code num_batches_tracked}: training forwards seen. */
+    public long numBatchesTracked() {
+        return numBatchesTracked;
+    }
+
+    public void setNumBatchesTracked(long n) {
+        this.numBatchesTracked = n;
+    }
+
+    @Override
+    public Map<String, Tensor> buffers() {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        m.put("running_mean", runningMean);
+        m.put("running_var", runningVar);
+        return m;
+    }
+
+    @Override
+    public Shape outputShape(Shape in) {
+        if (in.rank() != 4 || in.dim(1) != channels) {
+            throw new IllegalArgumentException("BatchNorm2d: input has shape " + in + ", expected [N, " + channels
+                    + ", H, W]");
+        }
+        return in;
+    }
+
+    @Override
+    protected Tensor forwardImpl(Tensor x) {
+        Backend b = backend();
+        Tensor y = output.get(b, outputShape(x.shape()));
+        // A frozen layer keeps its running statistics, as a fine-tuned backbone in eval mode would.
+        trainedForward = isTraining() && !weight.isFrozen();
+        if (trainedForward) {
+            b.batchNormForwardTraining(x, weight.value(), bias.value(), runningMean, runningVar, MOMENTUM, EPS, y,
+                    saveMean, saveInvStd);
+            numBatchesTracked++;
+        } else {
+            b.batchNormForwardInference(x, weight.value(), bias.value(), runningMean, runningVar, EPS, y);
+        }
+        input = x;
+        return y;
+    }
+
+    @Override
+    protected Tensor backwardImpl(Tensor dy, boolean needInputGrad) {
+        Backend b = backend();
+        if (trainedForward) {
+            Tensor dx = gradInput.get(b, input.shape());
+            b.batchNormBackward(input, dy, weight.value(), saveMean, saveInvStd, EPS, dx, weight.grad(), bias.grad());
+            return needInputGrad ? dx : null;
+        }
+        return evalBackward(b, dy, needInputGrad);
+    }
+
+    /**
+     * In evaluation mode batch-norm is the per-channel affine map {@code y = a·x + c} with
+     * {@code a = gamma/sqrt(runningVar + eps)}. No backend has that backward as one op, but a depthwise
+     * 1x1 convolution (groups = channels) has exactly its shape: its backward-weights gives
+     * {@code dgamma += Σ dy·x̂} and {@code dbeta += Σ dy}, its backward-data gives {@code dx = a·dy}.
+     */
+    private Tensor evalBackward(Backend b, Tensor dy, boolean needInputGrad) {
+        Conv2dSpec depthwise = Conv2dSpec.of(1, 0).withGroups(channels);
+        Shape perChannel = Shape.of(channels, 1, 1, 1);
+        if (!weight.isFrozen()) {
+            Tensor xhat = normalized.get(b, input.shape());
+            b.batchNormForwardInference(input, ones, zeros, runningMean, runningVar, EPS, xhat);
+            b.conv2dBackwardWeights(xhat, dy, depthwise, weight.grad().view(perChannel), bias.grad());
+        }
+        if (!needInputGrad) {
+            return null;
+        }
+        float[] gamma = weight.value().toArray();
+        float[] var = runningVar.toArray();
+        float[] a = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            a[c] = (float) (gamma[c] / Math.sqrt(var[c] + (double) EPS));
+        }
+        evalScale.copyFrom(a);
+        Tensor dx = gradInput.get(b, input.shape());
+        b.conv2dBackwardData(dy, evalScale, depthwise, dx);
+        return dx;
+    }
+
+    @Override
+    public void close() {
+        output.close();
+        gradInput.close();
+        normalized.close();
+        for (Tensor t : new Tensor[] {runningMean, runningVar, saveMean, saveInvStd, evalScale, ones, zeros}) {
+            if (t != null) {
+                t.close();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BatchNorm2d(" + channels + ")";
+    }
+}

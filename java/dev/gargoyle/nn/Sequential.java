@@ -1,0 +1,105 @@
+package dev.gargoyle.nn;
+
+import dev.gargoyle.tensor.Shape;
+import dev.gargoyle.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Modules run one after another, as PyTorch's {@code nn.Sequential}; children are named 0, 1, ... or by the caller. */
+public final class Sequential extends Module {
+    private final Map<String, Module> children;
+    private final List<Module> order;
+
+    public Sequential(Module... modules) {
+        Map<String, Module> m = new LinkedHashMap<>();
+        for (int i = 0; i < modules.length; i++) {
+            m.put(Integer.toString(i), modules[i]);
+        }
+        this.children = Collections.unmodifiableMap(m);
+        this.order = List.copyOf(m.values());
+    }
+
+    /** Named children in order, as {@code nn.Sequential(OrderedDict(...))}. */
+    public Sequential(Map<String, Module> named) {
+        this.children = Collections.unmodifiableMap(new LinkedHashMap<>(named));
+        this.order = List.copyOf(children.values());
+    }
+
+    @Override
+    public Map<String, Module> children() {
+        return children;
+    }
+
+    public Module get(int index) {
+        return order.get(index);
+    }
+
+    public int size() {
+        return order.size();
+    }
+
+    @Override
+    public Shape outputShape(Shape in) {
+        Shape s = in;
+        for (Module m : order) {
+            s = m.outputShape(s);
+        }
+        return s;
+    }
+
+    @Override
+    protected Tensor forwardImpl(Tensor x) {
+        Tensor t = x;
+        for (Module m : order) {
+            t = m.forward(t);
+        }
+        return t;
+    }
+
+    /** Stops early once no earlier module has a parameter to train and the input gradient is not wanted. */
+    @Override
+    protected Tensor backwardImpl(Tensor dy, boolean needInputGrad) {
+        Tensor g = dy;
+        for (int i = order.size() - 1; i >= 0; i--) {
+            boolean below = needInputGrad || anyTrainable(order.subList(0, i));
+            g = order.get(i).backward(g, below);
+            if (!below) {
+                return null;
+            }
+        }
+        return g;
+    }
+
+    private static boolean anyTrainable(List<Module> modules) {
+        for (Module m : modules) {
+            if (hasTrainable(m)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean hasTrainable(Module m) {
+        for (Parameter p : m.parameters()) {
+            if (!p.isFrozen()) {
+                return true;
+            }
+        }
+        for (Module c : m.children().values()) {
+            if (hasTrainable(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        List<String> lines = new ArrayList<>();
+        children.forEach((k, v) -> lines.add("  (" + k + "): " + v.toString().replace("\n", "\n  ")));
+        return "Sequential(\n" + String.join("\n", lines) + "\n)";
+    }
+}

@@ -1,0 +1,59 @@
+package dev.gargoyle.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class AccumulationPlanTest {
+
+    @Test
+    void groupsOfKWithAShorterLastGroupScaledByItsOwnSamples() {
+        // 7 micro-batches of 4 and a last one of 2, k = 3: updates over 12, 12 and 4 + 2 = 6 samples.
+        AccumulationPlan plan = new AccumulationPlan(new int[] {4, 4, 4, 4, 4, 4, 4, 2}, 3);
+        assertEquals(3, plan.updates());
+        assertEquals(4f / 12, plan.lossScale(0));
+        assertEquals(4f / 12, plan.lossScale(5));
+        assertEquals(4f / 6, plan.lossScale(6));
+        assertEquals(2f / 6, plan.lossScale(7));
+        assertFalse(plan.endsUpdate(0));
+        assertTrue(plan.endsUpdate(2));
+        assertTrue(plan.endsUpdate(5));
+        assertFalse(plan.endsUpdate(6));
+        assertTrue(plan.endsUpdate(7));
+        assertEquals(2, plan.groupLength(6));
+        assertEquals(6, plan.groupSamples(7));
+    }
+
+    @Test
+    void scalesOfEachGroupSumToOne() {
+        AccumulationPlan plan = new AccumulationPlan(new int[] {5, 5, 5, 5, 3}, 2);
+        double sum = 0;
+        for (int i = 0; i < plan.microBatches(); i++) {
+            sum += plan.lossScale(i);
+            if (plan.endsUpdate(i)) {
+                assertEquals(1.0, sum, 1e-6);
+                sum = 0;
+            }
+        }
+    }
+
+    @Test
+    void kOfOneIsPlainTraining() {
+        AccumulationPlan plan = new AccumulationPlan(new int[] {8, 8, 3}, 1);
+        assertEquals(3, plan.updates());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(1f, plan.lossScale(i));
+            assertTrue(plan.endsUpdate(i));
+        }
+    }
+
+    @Test
+    void refusesZeroK() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new AccumulationPlan(new int[] {1}, 0));
+        assertTrue(e.getMessage().contains("accumulation steps"));
+    }
+}
