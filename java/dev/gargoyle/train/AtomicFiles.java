@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 final class AtomicFiles {
     private static final Logger log = LoggerFactory.getLogger(AtomicFiles.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Writes the whole content of the new file to an open channel positioned at 0. */
     @FunctionalInterface
@@ -33,10 +35,12 @@ final class AtomicFiles {
         Path dir = absolute.getParent();
         Files.createDirectories(dir);
         // Same directory, so the rename never crosses a file system; dot-prefixed so globs skip it.
-        Path tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+        // Not Files.createTempFile: its 0600 mode would survive the rename; CREATE_NEW honours the umask.
+        Path tmp = dir.resolve("." + absolute.getFileName() + "." + ProcessHandle.current().pid() + "."
+                + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
         try {
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                    StandardOpenOption.CREATE_NEW)) {
                 body.writeTo(channel);
                 channel.force(true);
             }

@@ -273,6 +273,14 @@ class SafetensorsTest {
     }
 
     @Test
+    void writtenFilesGetTheUsualPermissionsNotTheTempFileOnes() throws IOException {
+        Path reference = Files.createFile(dir.resolve("reference"));
+        Path file = dir.resolve("perm.safetensors");
+        Safetensors.write(file, sampleTensors(), Map.of());
+        assertEquals(Files.getPosixFilePermissions(reference), Files.getPosixFilePermissions(file));
+    }
+
+    @Test
     void failedRenameLeavesNoTempFile() throws IOException {
         // A non-empty directory at the target makes the final rename fail after all data was written.
         Path target = dir.resolve("blocked.safetensors");
