@@ -1,0 +1,50 @@
+package dev.gargoyle.data;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import org.bytedeco.javacpp.PointerScope;
+
+/** Decodes every file of a data set once, in parallel, to find the ones that cannot be used. */
+final class ImageCheck {
+    private ImageCheck() {
+    }
+
+    /** The files that fail to decode, in the order given. */
+    static List<SkippedFile> findUnreadable(List<Path> files, int threads) {
+        ExecutorService pool = Workers.pool("gargoyle-check", threads);
+        try {
+            List<Future<SkippedFile>> results = new ArrayList<>(files.size());
+            for (Path file : files) {
+                results.add(pool.submit(() -> check(file)));
+            }
+            List<SkippedFile> bad = new ArrayList<>();
+            for (Future<SkippedFile> r : results) {
+                SkippedFile s = r.get();
+                if (s != null) {
+                    bad.add(s);
+                }
+            }
+            return bad;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DataException("interrupted while checking " + files.size() + " images", e);
+        } catch (ExecutionException e) {
+            throw new DataException("checking images failed: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static SkippedFile check(Path file) {
+        try (PointerScope scope = new PointerScope()) {
+            ImageOps.decodeBgr(file);
+            return null;
+        } catch (UnreadableImageException e) {
+            return new SkippedFile(file, e.reason());
+        }
+    }
+}
