@@ -1,0 +1,168 @@
+package dev.gargoyle.cli;
+
+import dev.gargoyle.tensor.Device;
+import dev.gargoyle.train.ClassReport;
+import dev.gargoyle.train.TrainConfig;
+import dev.gargoyle.train.Trainer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code gargoyle train}: trains the AHE model and leaves logs, plots and checkpoints in the run directory. */
+@Command(name = "train", sortOptions = false, showDefaultValues = true,
+        description = {"Train the AHE CNN. Without --data it trains on built-in synthetic sample data.",
+            "Writes config.json, metrics.jsonl/.csv, curves.png, confusion.png, last.safetensors and "
+                + "best.safetensors to --out. Ctrl-C finishes the current step, saves and exits with 130."})
+final class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Data set: DIR/<class>/* or DIR/train|test/<class>/*.")
+    Path data;
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default runs/<timestamp>).")
+    Path out;
+    @Option(names = "--epochs", defaultValue = "20")
+    int epochs;
+    @Option(names = "--batch-size", defaultValue = "64")
+    int batchSize;
+    @Option(names = "--accumulation-steps", defaultValue = "1", paramLabel = "K",
+            description = "Micro-batches per optimizer update (effective batch = batch size x K).")
+    int accumulationSteps;
+    @Option(names = "--optimizer", defaultValue = "adam", description = "adam, adamw or sgd.")
+    String optimizer;
+    @Option(names = "--lr", defaultValue = "1e-3")
+    double lr;
+    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum.")
+    double momentum;
+    @Option(names = "--nesterov", description = "Nesterov momentum (SGD).")
+    boolean nesterov;
+    @Option(names = "--weight-decay", defaultValue = "0")
+    double weightDecay;
+    @Option(names = "--schedule", defaultValue = "constant", description = "constant, step[:EPOCHS[:GAMMA]] or cosine.")
+    String schedule;
+    @Option(names = "--warmup-steps", defaultValue = "0", description = "Linear learning-rate warm-up, in updates.")
+    int warmupSteps;
+    @Option(names = "--clip-norm", defaultValue = "0", description = "Clip gradients to this global norm (0: off).")
+    double clipNorm;
+    @Option(names = "--size", defaultValue = "64", description = "Image side; a multiple of 16.")
+    int size;
+    @Option(names = "--augment", defaultValue = "default", description = "default or none.")
+    String augment;
+    @Option(names = "--dropout", defaultValue = "0.25")
+    double dropout;
+    @Option(names = "--seed", defaultValue = "42")
+    long seed;
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, cuda or cuda:N.")
+    String device;
+    @Option(names = "--tf32", description = "Allow TF32 tensor-core math on CUDA (FP32 otherwise).")
+    boolean tf32;
+    @Option(names = "--workers", description = "Image decoding threads (default: the core count).")
+    Integer workers;
+    @Option(names = "--val-split", defaultValue = "0.2", description = "Test share when the data has no train/test folders.")
+    double valSplit;
+    @Option(names = "--mean", split = ",", defaultValue = "0.5,0.5,0.5", description = "Per-channel mean (R,G,B).")
+    float[] mean;
+    @Option(names = "--std", split = ",", defaultValue = "0.5,0.5,0.5", description = "Per-channel std (R,G,B).")
+    float[] std;
+    @Option(names = "--strict", description = "Fail on an unreadable image instead of skipping it.")
+    boolean strict;
+    @Option(names = "--no-shuffle", description = "Visit images in class order, then file-name order.")
+    boolean noShuffle;
+    @Option(names = "--init", paramLabel = "W", description = "Start from these weights (safetensors, also PyTorch's).")
+    Path init;
+    @Option(names = "--reset-head", description = "With --init: a new last Linear for this data set's classes.")
+    boolean resetHead;
+    @Option(names = "--freeze", paramLabel = "LAYERS", description = "Freeze layers, e.g. features.0-11 or features.0,features.1.")
+    String freeze;
+    @Option(names = "--freeze-until", paramLabel = "NAME", description = "Freeze every layer up to and including NAME.")
+    String freezeUntil;
+    @Option(names = "--backbone-lr", description = "Learning rate for the layers below the head.")
+    Double backboneLr;
+    @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue the run in RUN_DIR.")
+    Path resume;
+    @Option(names = "--max-steps", defaultValue = "0", description = "Stop after this many optimizer updates (0: no limit).")
+    long maxSteps;
+    @Option(names = "--quiet", description = "No progress bars, logs only.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        TrainConfig config = config();
+        Trainer trainer = new Trainer(config);
+        ProgressListener progress = new ProgressListener();
+        if (!quiet && ProgressListener.interactive()) {
+            trainer.addListener(progress);
+        }
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            trainer.requestStop();
+            try {
+                finished.await(120, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "gargoyle-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            Trainer.Result r = trainer.run();
+            progress.finish();
+            PrintWriter o = spec.commandLine().getOut();
+            o.println();
+            if (r.test() != null) {
+                o.println("Test scores after epoch " + r.epochsCompleted() + ":");
+                o.println(ClassReport.format(r.test(), r.classes()));
+            }
+            o.printf("%s after %d updates. Outputs in %s: config.json, metrics.jsonl, metrics.csv, curves.png, "
+                            + "confusion.png, last.safetensors, best.safetensors%n",
+                    r.stoppedEarly() ? "Stopped early" : "Finished", r.updates(), r.runDir());
+            o.flush();
+            return 0;
+        } finally {
+            progress.finish();
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the JVM is exiting with 130 once the hook sees the latch.
+            }
+        }
+    }
+
+    private TrainConfig config() {
+        if (freeze != null && freezeUntil != null) {
+            throw new UsageException("--freeze and --freeze-until cannot be combined");
+        }
+        if (!augment.equals("default") && !augment.equals("none")) {
+            throw new UsageException("--augment must be default or none, got " + augment);
+        }
+        try {
+            Device.parse(device.equals("auto") ? "cpu" : device);
+            TrainConfig.Builder b = TrainConfig.builder().data(data).epochs(epochs).batchSize(batchSize)
+                    .accumulationSteps(accumulationSteps).optimizer(optimizer).lr(lr).momentum(momentum)
+                    .nesterov(nesterov).weightDecay(weightDecay).schedule(schedule).warmupSteps(warmupSteps)
+                    .clipNorm(clipNorm).size(size).augment(augment.equals("default")).dropout(dropout).seed(seed)
+                    .device(device).tf32(tf32).valSplit(valSplit).mean(mean).std(std).strict(strict)
+                    .shuffle(!noShuffle).init(init).resetHead(resetHead)
+                    .freeze(freezeUntil != null ? "until:" + freezeUntil : freeze).backboneLr(backboneLr)
+                    .resume(resume).maxSteps(maxSteps);
+            if (out != null) {
+                b.out(out);
+            }
+            if (workers != null) {
+                b.workers(workers);
+            }
+            if (resetHead && init == null) {
+                throw new UsageException("--reset-head needs --init");
+            }
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+}
