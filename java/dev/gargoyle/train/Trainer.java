@@ -10,7 +10,6 @@ import dev.gargoyle.data.LoaderOptions;
 import dev.gargoyle.data.OpenOptions;
 import dev.gargoyle.data.SampleData;
 import dev.gargoyle.nn.Model;
-import dev.gargoyle.optim.GradientClipping;
 import dev.gargoyle.optim.LrSchedule;
 import dev.gargoyle.optim.Optimizer;
 import dev.gargoyle.tensor.Backend;
@@ -141,7 +140,7 @@ public final class Trainer {
                  BatchLoader testLoader = new BatchLoader(splits.test(), testOptions, backend::allocateHostBuffer);
                  Evaluator evaluator = new Evaluator(model, classes, config.mean(), config.std());
                  Tensor input = backend.allocate(Shape.of(config.batchSize(), 3, config.size(), config.size()));
-                 Tensor dlogits = backend.allocate(Shape.of(config.batchSize(), classes))) {
+                 TrainStep trainStep = new TrainStep(model, optimizer, config.clipNorm())) {
                 AccumulationPlan plan = new AccumulationPlan(trainLoader.batchSizes(), config.accumulationSteps());
                 long totalUpdates = (long) plan.updates() * config.epochs();
                 LrSchedule schedule = LrSchedule.parse(config.schedule(), config.lr(), plan.updates(), totalUpdates)
@@ -164,7 +163,7 @@ public final class Trainer {
                 int epochsCompleted = state.epoch();
                 for (int epoch = state.epoch(); epoch < config.epochs(); epoch++) {
                     long started = System.nanoTime();
-                    EpochOutcome outcome = trainEpoch(epoch, trainLoader, plan, schedule, input, dlogits);
+                    EpochOutcome outcome = trainEpoch(epoch, trainLoader, plan, schedule, input, trainStep);
                     if (outcome.stopped) {
                         files.saveLast(model, optimizer, spec, state);
                         LOG.info("stopped after {} updates (epoch {}, micro-batch {}); saved {}", state.updates(),
@@ -214,7 +213,7 @@ public final class Trainer {
         }
 
         private EpochOutcome trainEpoch(int epoch, BatchLoader loader, AccumulationPlan plan, LrSchedule schedule,
-                                        Tensor input, Tensor dlogits) {
+                                        Tensor input, TrainStep trainStep) {
             model.train();
             Metrics metrics = new Metrics(classes);
             if (state.trainConfusion() != null) {
@@ -234,15 +233,11 @@ public final class Trainer {
                             continue;
                         }
                         long t0 = System.nanoTime();
-                        double loss = step(epoch, i, b, plan, input, dlogits, metrics);
+                        double loss = microBatch(epoch, i, b, plan, input, trainStep, metrics);
                         out.images += b.size();
                         boolean updated = plan.endsUpdate(i);
                         if (updated) {
-                            if (config.clipNorm() > 0) {
-                                GradientClipping.clipByGlobalNorm(model, config.clipNorm());
-                            }
-                            optimizer.step(schedule.lr(state.updates()));
-                            model.zeroGrad();
+                            trainStep.update(schedule.lr(state.updates()));
                         }
                         trainNanos += System.nanoTime() - t0;
                         long updates = state.updates() + (updated ? 1 : 0);
@@ -266,25 +261,22 @@ public final class Trainer {
             return out;
         }
 
-        /** One micro-batch: forward, loss scaled for accumulation, backward into the gradients. */
-        private double step(int epoch, int i, Batch b, AccumulationPlan plan, Tensor input, Tensor dlogits,
-                            Metrics metrics) {
+        /** One micro-batch into the gradients, failing on a non-finite loss before anything is updated. */
+        private double microBatch(int epoch, int i, Batch b, AccumulationPlan plan, Tensor input, TrainStep trainStep,
+                                  Metrics metrics) {
             int n = b.size();
             Tensor x = input.narrow(n);
             backend.imagesToTensor(b.pixels(), n, config.size(), config.size(), config.mean(), config.std(), x);
             model.setStepSeed(new SplittableRandom(config.seed() ^ ((long) epoch << 32 | i)).nextLong());
-            Tensor logits = model.forward(x);
-            Tensor dl = dlogits.narrow(n);
-            double loss = backend.softmaxCrossEntropy(logits, b.labels(), plan.lossScale(i), dl);
-            if (!Double.isFinite(loss)) {
-                throw new TrainingDivergedException("loss became " + loss + " at epoch " + (epoch + 1)
+            TrainStep.Output o = trainStep.microBatch(x, b.labels(), plan.lossScale(i));
+            if (!Double.isFinite(o.loss())) {
+                throw new TrainingDivergedException("loss became " + o.loss() + " at epoch " + (epoch + 1)
                         + ", micro-batch " + (i + 1) + " (update " + (state.updates() + 1) + "); the last good "
                         + "checkpoint is " + files.last() + (Files.exists(files.last()) ? "" : " (none yet)")
                         + ". Try a lower --lr or --clip-norm.");
             }
-            model.backward(dl, false);
-            metrics.addBatch(loss, Metrics.argmax(logits.toArray(), n, classes), b.labels());
-            return loss;
+            metrics.addBatch(o.loss(), Metrics.argmax(o.logits(), n, classes), b.labels());
+            return o.loss();
         }
 
         private TrainingState partial(int epoch, int done, long updates, Metrics metrics) {

@@ -1,0 +1,90 @@
+package dev.gargoyle.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.gargoyle.data.BatchLoader;
+import dev.gargoyle.data.DataSplits;
+import dev.gargoyle.data.ImageFolder;
+import dev.gargoyle.data.LoaderOptions;
+import dev.gargoyle.data.OpenOptions;
+import dev.gargoyle.tensor.Backend;
+import dev.gargoyle.tensor.Backends;
+import dev.gargoyle.tensor.Device;
+import dev.gargoyle.train.Checkpoint;
+import dev.gargoyle.train.ClassReport;
+import dev.gargoyle.train.Evaluator;
+import dev.gargoyle.train.MetricsSummary;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code gargoyle eval}: loss, accuracy, precision, recall, F1 and the confusion matrix of a checkpoint on a data set. */
+@Command(name = "eval", sortOptions = false, showDefaultValues = true,
+        description = "Score a checkpoint on a data set (its test part when it has train/test folders, else all of it).")
+final class EvalCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--weights", required = true, paramLabel = "W", description = "A .safetensors checkpoint.")
+    Path weights;
+    @Option(names = "--data", required = true, paramLabel = "DIR")
+    Path data;
+    @Option(names = "--split", defaultValue = "test", description = "test or train (for train/test layouts).")
+    String split;
+    @Option(names = "--batch-size", defaultValue = "64")
+    int batchSize;
+    @Option(names = "--device", defaultValue = "auto")
+    String device;
+    @Option(names = "--workers", description = "Image decoding threads (default: the core count).")
+    Integer workers;
+    @Option(names = "--json", description = "Print the scores as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!split.equals("test") && !split.equals("train")) {
+            throw new UsageException("--split must be test or train, got " + split);
+        }
+        if (batchSize < 1) {
+            throw new UsageException("--batch-size must be at least 1, got " + batchSize);
+        }
+        int threads = workers != null ? workers : Runtime.getRuntime().availableProcessors();
+        DataSplits splits = ImageFolder.open(data, OpenOptions.defaults().withValSplit(0).withThreads(threads));
+        ImageFolder part = splits.layout() == DataSplits.Layout.TRAIN_TEST && split.equals("test")
+                ? splits.test() : splits.train();
+        try (Backend backend = Backends.create(Commands.device(device));
+             Checkpoint.Loaded loaded = Checkpoint.load(weights, backend)) {
+            List<String> classes = Commands.matchClasses(loaded.spec().classes(), splits.classes(), weights, data);
+            LoaderOptions options = LoaderOptions.evaluation(batchSize, loaded.spec().size()).withWorkers(threads);
+            MetricsSummary s;
+            try (BatchLoader loader = new BatchLoader(part, options, backend::allocateHostBuffer);
+                 Evaluator evaluator = new Evaluator(loaded.model(), classes.size(), loaded.spec().mean(),
+                         loaded.spec().std())) {
+                s = evaluator.evaluate(loader, n -> { });
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("weights", weights.toString());
+                m.put("data", part.root().toString());
+                m.put("images", part.size());
+                m.put("classes", classes);
+                m.put("scores", s);
+                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m));
+            } else {
+                out.printf("%s on %s (%d images): loss %.4f, accuracy %.4f, macro F1 %.4f%n", weights, part.root(),
+                        part.size(), s.loss(), s.accuracy(), s.f1());
+                out.println(ClassReport.format(s, classes));
+            }
+            out.flush();
+        }
+        return 0;
+    }
+}
