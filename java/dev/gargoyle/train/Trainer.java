@@ -271,9 +271,9 @@ public final class Trainer {
             TrainStep.Output o = trainStep.microBatch(x, b.labels(), plan.lossScale(i));
             if (!Double.isFinite(o.loss())) {
                 throw new TrainingDivergedException("loss became " + o.loss() + " at epoch " + (epoch + 1)
-                        + ", micro-batch " + (i + 1) + " (update " + (state.updates() + 1) + "); the last good "
-                        + "checkpoint is " + files.last() + (Files.exists(files.last()) ? "" : " (none yet)")
-                        + ". Try a lower --lr or --clip-norm.");
+                        + ", micro-batch " + (i + 1) + " (update " + (state.updates() + 1) + "); "
+                        + (Files.exists(files.last()) ? "the last good checkpoint is " + files.last()
+                        : "no checkpoint was written yet") + ". Try a lower --lr or --clip-norm.");
             }
             metrics.addBatch(o.loss(), Metrics.argmax(o.logits(), n, classes), b.labels());
             return o.loss();
