@@ -31,7 +31,7 @@ public final class Tensor implements AutoCloseable {
         this.offset = offset;
         this.shape = shape;
         this.owner = owner;
-        this.data = new FloatPointer(memory.address()).capacity(end).limit(end).position(offset);
+        this.data = new ExactFloats(memory.address().address() + offset * Float.BYTES, shape.numel());
     }
 
     /** For backends: a tensor that takes ownership of {@code memory}. */
@@ -100,8 +100,8 @@ public final class Tensor implements AutoCloseable {
     }
 
     /**
-     * For backends: the native address of the first element. The pointer's position is this view's
-     * offset and its limit the view's end; do not change them.
+     * For backends: the view's elements, at position 0 with limit and capacity {@code numel}; its
+     * {@code address()} is the first element's. Do not change its position or limit.
      */
     public FloatPointer data() {
         ensureOpen("data");
@@ -134,6 +134,19 @@ public final class Tensor implements AutoCloseable {
     /** True when both tensors are views of the same memory block. */
     public boolean sharesMemoryWith(Tensor other) {
         return memory == other.memory;
+    }
+
+    /**
+     * A pointer whose address is exactly the view's first element. JavaCPP passes a pointer's
+     * position in units of the declared parameter type (bytes for {@code void*}), so views must
+     * not rely on positions to reach native code.
+     */
+    private static final class ExactFloats extends FloatPointer {
+        ExactFloats(long start, long count) {
+            address = start;
+            capacity = count;
+            limit = count;
+        }
     }
 
     @Override
