@@ -23,6 +23,9 @@ import org.bytedeco.cuda.cudnn.cudnnTensorStruct;
  * The cuDNN descriptors of one {@link ConvKey}: input, output and bias tensors (shared, from
  * {@link TensorDescriptors}), and the filter and convolution descriptors this object owns.
  */
+// cuDNN 9 deprecates its legacy descriptor API in favour of the graph API; DESIGN.md chooses the
+// legacy API, which cuDNN 9 still ships and documents.
+@SuppressWarnings("deprecation")
 final class ConvDescriptors implements NativeResource {
     final cudnnTensorStruct x;
     final cudnnTensorStruct y;

@@ -14,6 +14,9 @@ import org.bytedeco.cuda.cudnn.cudnnActivationStruct;
 import org.bytedeco.cuda.cudnn.cudnnTensorStruct;
 
 /** ReLU on cuDNN; both directions may run in place (cuDNN allows x == y and dy == dx). */
+// cuDNN 9 deprecates its legacy descriptor API in favour of the graph API; DESIGN.md chooses the
+// legacy API, which cuDNN 9 still ships and documents.
+@SuppressWarnings("deprecation")
 final class CudnnActivation implements NativeResource {
     private final CudaContext ctx;
     private final TensorDescriptors tensors;

@@ -24,6 +24,9 @@ import org.bytedeco.cuda.cudnn.cudnnTensorStruct;
  * {@code 1/sqrt(var + eps)} (ONNX Runtime's PR #8172 checked it), i.e. our {@code saveInvStd}.
  * So no correction is applied here; CudaBatchNormStatisticsTest checks all of it against float64.
  */
+// cuDNN 9 deprecates its legacy descriptor API in favour of the graph API; DESIGN.md chooses the
+// legacy API, which cuDNN 9 still ships and documents.
+@SuppressWarnings("deprecation")
 final class CudnnBatchNorm {
     private final CudaContext ctx;
     private final TensorDescriptors tensors;

@@ -54,6 +54,9 @@ import org.slf4j.LoggerFactory;
  * TF32. With TF32 opted in the descriptor gets CUDNN_DEFAULT_MATH (what PyTorch uses for
  * {@code allow_tf32}); CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION is not used, as it may also convert to FP16.
  */
+// cuDNN 9 deprecates its legacy descriptor API in favour of the graph API; DESIGN.md chooses the
+// legacy API, which cuDNN 9 still ships and documents.
+@SuppressWarnings("deprecation")
 final class CudnnConvolution implements NativeResource {
     private static final Logger LOG = LoggerFactory.getLogger(CudnnConvolution.class);
 

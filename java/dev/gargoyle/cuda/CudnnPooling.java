@@ -22,6 +22,9 @@ import org.bytedeco.cuda.cudnn.cudnnTensorStruct;
  * Max and average pooling on cuDNN. cuDNN's backward recomputes the window maxima from x and y,
  * so no workspace is kept between forward and backward. NaNs propagate, as in PyTorch.
  */
+// cuDNN 9 deprecates its legacy descriptor API in favour of the graph API; DESIGN.md chooses the
+// legacy API, which cuDNN 9 still ships and documents.
+@SuppressWarnings("deprecation")
 final class CudnnPooling implements NativeResource {
     private final CudaContext ctx;
     private final TensorDescriptors tensors;
