@@ -1,0 +1,253 @@
+package dev.gargoyle.cpu;
+
+import static org.bytedeco.dnnl.global.dnnl.*;
+
+import dev.gargoyle.tensor.Shape;
+import dev.gargoyle.tensor.Tensor;
+import java.nio.FloatBuffer;
+import org.bytedeco.dnnl.dnnl_primitive_attr;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+
+/**
+ * oneDNN spatial batch normalisation on NCHW tensors: training forward, inference forward and
+ * backward side by side. The Backend keeps {@code 1/sqrt(var + eps)} for backward while oneDNN
+ * takes the variance; running statistics and parameter-gradient accumulation are per-channel
+ * Java loops around the primitive.
+ */
+final class BatchNorm {
+    private static final int AFFINE = dnnl_use_scale | dnnl_use_shift;
+
+    private BatchNorm() {
+    }
+
+    /** The input shape and epsilon a plan is for. */
+    record Geometry(Shape x, float eps) {
+        long[] dims() {
+            return Convolution.longs(x.dims());
+        }
+
+        long[] channels() {
+            return new long[] {x.dim(1)};
+        }
+
+        int forward(PlanBuilder b, int propKind, int flags, dnnl_primitive_desc pd, dnnl_primitive_attr attr) {
+            return dnnl_batch_normalization_forward_primitive_desc_create(pd, b.ctx.engine, propKind,
+                    b.plain(dims()), b.plain(dims()), eps, flags, attr);
+        }
+    }
+
+    // ---- training forward: batch statistics, running-statistics update -----------------------------
+
+    record TrainingKey(Geometry g) implements PlanCache.Key<Training> {
+        @Override
+        public Training build(DnnlContext ctx) {
+            return new Training(ctx, g);
+        }
+    }
+
+    static final class Training implements Resource {
+        private final DnnlContext ctx;
+        private final Plan plan;
+        private final DnnlMemory x;
+        private final DnnlMemory y;
+        private final DnnlMemory gamma;
+        private final DnnlMemory beta;
+        private final DnnlMemory mean;
+        private final HostFloats variance;
+        private final long perChannel;
+
+        Training(DnnlContext ctx, Geometry g) {
+            this.ctx = ctx;
+            this.perChannel = g.x().numel() / g.x().dim(1);
+            PlanBuilder b = new PlanBuilder(ctx);
+            try {
+                x = b.user(b.plain(g.dims()));
+                y = b.user(b.plain(g.dims()));
+                gamma = b.user(b.plain(g.channels()));
+                beta = b.user(b.plain(g.channels()));
+                mean = b.user(b.plain(g.channels()));
+                variance = b.own(new HostFloats(g.x().dim(1)));
+                DnnlMemory varianceMem = b.user(b.plain(g.channels()));
+                varianceMem.bind(variance.address());
+                Primitive bn = b.primitive("dnnl_batch_normalization_forward_primitive_desc_create", false,
+                        (pd, attr) -> g.forward(b, dnnl_forward_training, AFFINE, pd, attr));
+                b.step(bn.args(DNNL_ARG_SRC, x, DNNL_ARG_DST, y, DNNL_ARG_SCALE, gamma, DNNL_ARG_SHIFT, beta,
+                        DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, varianceMem));
+                plan = b.build();
+            } catch (RuntimeException e) {
+                b.abandon();
+                throw e;
+            }
+        }
+
+        void run(Tensor xt, Tensor gammaT, Tensor betaT, Tensor runningMean, Tensor runningVar, float momentum,
+                 float eps, Tensor yt, Tensor saveMean, Tensor saveInvStd) {
+            x.bind(xt);
+            y.bind(yt);
+            gamma.bind(gammaT);
+            beta.bind(betaT);
+            mean.bind(saveMean);
+            plan.execute();
+            ctx.await();
+            FloatBuffer var = variance.buffer;
+            FloatBuffer m = saveMean.hostBuffer();
+            FloatBuffer inv = saveInvStd.hostBuffer();
+            FloatBuffer rm = runningMean.hostBuffer();
+            FloatBuffer rv = runningVar.hostBuffer();
+            double unbias = (double) perChannel / (perChannel - 1);
+            double keep = 1.0 - momentum;
+            for (int c = 0; c < var.capacity(); c++) {
+                double v = var.get(c);
+                inv.put(c, (float) (1.0 / Math.sqrt(v + eps)));
+                rm.put(c, (float) (keep * rm.get(c) + momentum * (double) m.get(c)));
+                rv.put(c, (float) (keep * rv.get(c) + momentum * v * unbias));
+            }
+        }
+
+        @Override
+        public void close() {
+            plan.close();
+        }
+    }
+
+    // ---- inference forward: running statistics ----------------------------------------------------
+
+    record InferenceKey(Geometry g) implements PlanCache.Key<Inference> {
+        @Override
+        public Inference build(DnnlContext ctx) {
+            return new Inference(ctx, g);
+        }
+    }
+
+    static final class Inference implements Resource {
+        private final Plan plan;
+        private final DnnlMemory x;
+        private final DnnlMemory y;
+        private final DnnlMemory gamma;
+        private final DnnlMemory beta;
+        private final DnnlMemory mean;
+        private final DnnlMemory variance;
+
+        Inference(DnnlContext ctx, Geometry g) {
+            PlanBuilder b = new PlanBuilder(ctx);
+            try {
+                x = b.user(b.plain(g.dims()));
+                y = b.user(b.plain(g.dims()));
+                gamma = b.user(b.plain(g.channels()));
+                beta = b.user(b.plain(g.channels()));
+                mean = b.user(b.plain(g.channels()));
+                variance = b.user(b.plain(g.channels()));
+                Primitive bn = b.primitive("dnnl_batch_normalization_forward_primitive_desc_create", false,
+                        (pd, attr) -> g.forward(b, dnnl_forward_inference, AFFINE | dnnl_use_global_stats, pd, attr));
+                b.step(bn.args(DNNL_ARG_SRC, x, DNNL_ARG_DST, y, DNNL_ARG_SCALE, gamma, DNNL_ARG_SHIFT, beta,
+                        DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance));
+                plan = b.build();
+            } catch (RuntimeException e) {
+                b.abandon();
+                throw e;
+            }
+        }
+
+        void run(Tensor xt, Tensor gammaT, Tensor betaT, Tensor runningMean, Tensor runningVar, Tensor yt) {
+            x.bind(xt);
+            y.bind(yt);
+            gamma.bind(gammaT);
+            beta.bind(betaT);
+            mean.bind(runningMean);
+            variance.bind(runningVar);
+            plan.execute();
+        }
+
+        @Override
+        public void close() {
+            plan.close();
+        }
+    }
+
+    // ---- backward: dx overwritten, dgamma and dbeta accumulated ---------------------------------------
+
+    record BackwardKey(Geometry g) implements PlanCache.Key<Backward> {
+        @Override
+        public Backward build(DnnlContext ctx) {
+            return new Backward(ctx, g);
+        }
+    }
+
+    static final class Backward implements Resource {
+        private final DnnlContext ctx;
+        private final Plan plan;
+        private final DnnlMemory x;
+        private final DnnlMemory dy;
+        private final DnnlMemory dx;
+        private final DnnlMemory gamma;
+        private final DnnlMemory mean;
+        private final HostFloats variance;
+        private final HostFloats dgamma;
+        private final HostFloats dbeta;
+
+        Backward(DnnlContext ctx, Geometry g) {
+            this.ctx = ctx;
+            int channels = g.x().dim(1);
+            PlanBuilder b = new PlanBuilder(ctx);
+            try {
+                x = b.user(b.plain(g.dims()));
+                dy = b.user(b.plain(g.dims()));
+                dx = b.user(b.plain(g.dims()));
+                gamma = b.user(b.plain(g.channels()));
+                mean = b.user(b.plain(g.channels()));
+                variance = b.own(new HostFloats(channels));
+                dgamma = b.own(new HostFloats(channels));
+                dbeta = b.own(new HostFloats(channels));
+                DnnlMemory varianceMem = b.user(b.plain(g.channels()));
+                DnnlMemory dgammaMem = b.user(b.plain(g.channels()));
+                DnnlMemory dbetaMem = b.user(b.plain(g.channels()));
+                varianceMem.bind(variance.address());
+                dgammaMem.bind(dgamma.address());
+                dbetaMem.bind(dbeta.address());
+                dnnl_primitive_desc hint = b.hint("dnnl_batch_normalization_forward_primitive_desc_create",
+                        (pd, attr) -> g.forward(b, dnnl_forward_training, AFFINE, pd, attr));
+                Primitive bn = b.primitive("dnnl_batch_normalization_backward_primitive_desc_create", false,
+                        (pd, attr) -> dnnl_batch_normalization_backward_primitive_desc_create(pd, ctx.engine,
+                                dnnl_backward, b.plain(g.dims()), b.plain(g.dims()), b.plain(g.dims()), g.eps(),
+                                AFFINE, hint, attr));
+                b.step(bn.args(DNNL_ARG_SRC, x, DNNL_ARG_DIFF_DST, dy, DNNL_ARG_SCALE, gamma, DNNL_ARG_MEAN, mean,
+                        DNNL_ARG_VARIANCE, varianceMem, DNNL_ARG_DIFF_SRC, dx,
+                        DNNL_ARG_DIFF_SCALE, dgammaMem, DNNL_ARG_DIFF_SHIFT, dbetaMem));
+                plan = b.build();
+            } catch (RuntimeException e) {
+                b.abandon();
+                throw e;
+            }
+        }
+
+        void run(Tensor xt, Tensor dyt, Tensor gammaT, Tensor saveMean, Tensor saveInvStd, float eps, Tensor dxt,
+                 Tensor dgammaT, Tensor dbetaT) {
+            // oneDNN recomputes 1/sqrt(var + eps); var + eps = 1/invstd² is exact to float rounding,
+            // so a tiny negative var (a constant channel) is harmless: eps is added back first.
+            FloatBuffer inv = saveInvStd.hostBuffer();
+            FloatBuffer var = variance.buffer;
+            for (int c = 0; c < var.capacity(); c++) {
+                double s = inv.get(c);
+                var.put(c, (float) (1.0 / (s * s) - eps));
+            }
+            x.bind(xt);
+            dy.bind(dyt);
+            dx.bind(dxt);
+            gamma.bind(gammaT);
+            mean.bind(saveMean);
+            plan.execute();
+            ctx.await();
+            FloatBuffer dg = dgammaT.hostBuffer();
+            FloatBuffer db = dbetaT.hostBuffer();
+            for (int c = 0; c < var.capacity(); c++) {
+                dg.put(c, dg.get(c) + dgamma.buffer.get(c));
+                db.put(c, db.get(c) + dbeta.buffer.get(c));
+            }
+        }
+
+        @Override
+        public void close() {
+            plan.close();
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.gargoyle.cpu;
+
+import dev.gargoyle.tensor.Backend;
+import dev.gargoyle.tensor.BackendProvider;
+import dev.gargoyle.tensor.Device;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.bytedeco.dnnl.global.dnnl;
+import org.bytedeco.javacpp.Loader;
+
+/** Makes {@link CpuBackend}s; registered for {@link java.util.ServiceLoader} in META-INF/services. */
+public final class CpuBackendProvider implements BackendProvider {
+    @Override
+    public Device.Kind kind() {
+        return Device.Kind.CPU;
+    }
+
+    @Override
+    public Optional<String> unavailableReason(Device device) {
+        if (!device.isCpu()) {
+            return Optional.of("the CPU backend runs only on device cpu, not " + device);
+        }
+        try {
+            Loader.load(dnnl.class);
+            return Optional.empty();
+        } catch (UnsatisfiedLinkError e) {
+            return Optional.of("oneDNN (libdnnl from the org.bytedeco:dnnl preset) does not load: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Backend create(Device device) {
+        Optional<String> reason = unavailableReason(device);
+        if (reason.isPresent()) {
+            throw new IllegalStateException(reason.get());
+        }
+        return new CpuBackend();
+    }
+
+    @Override
+    public Map<String, String> describe() {
+        Map<String, String> facts = new LinkedHashMap<>();
+        try {
+            Loader.load(dnnl.class);
+            facts.put("onednn", CpuInfo.versionDetails());
+            facts.put("cpu isa", CpuInfo.isa());
+            facts.put("cpu threads", CpuInfo.threadsDetails());
+        } catch (RuntimeException | LinkageError e) { // info prints a broken library as a fact
+            facts.put("onednn", "not loadable: " + e);
+        }
+        return facts;
+    }
+}

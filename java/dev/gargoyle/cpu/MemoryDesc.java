@@ -1,0 +1,53 @@
+package dev.gargoyle.cpu;
+
+import static dev.gargoyle.cpu.Dnnl.check;
+import static org.bytedeco.dnnl.global.dnnl.*;
+
+import org.bytedeco.dnnl.dnnl_memory_desc;
+
+/** An owned f32 oneDNN memory descriptor made from dimensions and a format tag. */
+final class MemoryDesc implements Resource {
+    final dnnl_memory_desc md = new dnnl_memory_desc();
+
+    MemoryDesc(int formatTag, long... dims) {
+        check("dnnl_memory_desc_create_with_tag",
+                dnnl_memory_desc_create_with_tag(md, dims.length, dims, dnnl_f32, formatTag));
+    }
+
+    /** Row-major: nchw for 4 dimensions, oihw-like for weights, {@code a} for vectors. */
+    static MemoryDesc plain(long... dims) {
+        return new MemoryDesc(plainTag(dims.length), dims);
+    }
+
+    /** Lets the primitive choose the layout it runs fastest in. */
+    static MemoryDesc any(long... dims) {
+        return new MemoryDesc(dnnl_format_tag_any, dims);
+    }
+
+    static int plainTag(int rank) {
+        return switch (rank) {
+            case 1 -> dnnl_a;
+            case 2 -> dnnl_ab;
+            case 3 -> dnnl_abc;
+            case 4 -> dnnl_abcd;
+            case 5 -> dnnl_abcde;
+            default -> throw new IllegalArgumentException("no plain format for rank " + rank);
+        };
+    }
+
+    static boolean same(dnnl_memory_desc a, dnnl_memory_desc b) {
+        return dnnl_memory_desc_equal(a, b) == 1;
+    }
+
+    static long bytes(dnnl_memory_desc md) {
+        return dnnl_memory_desc_get_size(md);
+    }
+
+    @Override
+    public void close() {
+        if (!md.isNull()) {
+            dnnl_memory_desc_destroy(md);
+            md.setNull();
+        }
+    }
+}
