@@ -5,17 +5,17 @@ import static org.bytedeco.cuda.global.cublas.CUBLAS_OP_N;
 import static org.bytedeco.cuda.global.cublas.CUBLAS_OP_T;
 import static org.bytedeco.cuda.global.cublas.cublasSgemm_v2;
 import static org.bytedeco.cuda.global.cublas.cublasSgemv_v2;
-import static org.bytedeco.cuda.global.cublas.cublasSger_v2;
 import static org.bytedeco.cuda.global.cudart.cudaMemcpyAsync;
 import static org.bytedeco.cuda.global.cudart.cudaMemcpyHostToDevice;
 
+import java.util.Arrays;
 import org.bytedeco.javacpp.FloatPointer;
 
 /**
  * The linear layer on cuBLAS with PyTorch's row-major layouts (x {@code [N,in]}, w {@code [out,in]},
- * y {@code [N,out]}) mapped onto column-major calls by {@link Gemm}. The bias is broadcast and
- * reduced against a cached device vector of ones: a rank-1 update (SGER) adds it in forward, a
- * matrix-vector product (SGEMV, beta = 1) sums dy into its gradient.
+ * y {@code [N,out]}) mapped onto column-major calls by {@link Gemm} and {@link Gemv}. The bias is
+ * broadcast and reduced against a cached device vector of ones: a GEMM with inner dimension 1 adds
+ * it in forward, a matrix-vector product (beta = 1) sums dy into its gradient.
  */
 final class CublasLinear implements NativeResource {
     private final CudaContext ctx;
@@ -32,9 +32,7 @@ final class CublasLinear implements NativeResource {
     void forward(int batch, int in, int out, long x, long w, long bias, long y) {
         gemm(Gemm.forward(batch, in, out), w, x, y, "linearForward");
         if (bias != 0) {
-            // y[N,out] is column-major yᵀ [out, N]: yᵀ += bias · onesᵀ.
-            CudaStatus.cublas(cublasSger_v2(ctx.blas, out, batch, ctx.one, floats(bias), 1, floats(ones(batch)), 1,
-                    floats(y), Math.max(1, out)), "cublasSger", shapes("linearForward bias", batch, in, out));
+            gemm(Gemm.biasForward(batch, out), bias, ones(batch), y, "linearForward bias");
         }
     }
 
@@ -45,10 +43,10 @@ final class CublasLinear implements NativeResource {
     void backwardWeights(int batch, int in, int out, long x, long dy, long dw, long dbias) {
         gemm(Gemm.backwardWeights(batch, in, out), x, dy, dw, "linearBackwardWeights");
         if (dbias != 0) {
-            // dy[N,out] is column-major dyᵀ [out, N]: dbias += dyᵀ · ones.
-            CudaStatus.cublas(cublasSgemv_v2(ctx.blas, CUBLAS_OP_N, out, batch, ctx.one, floats(dy), Math.max(1, out),
-                    floats(ones(batch)), 1, ctx.one, floats(dbias), 1), "cublasSgemv",
-                    shapes("linearBackwardWeights bias", batch, in, out));
+            Gemv g = Gemv.biasBackward(batch, out);
+            CudaStatus.cublas(cublasSgemv_v2(ctx.blas, g.transA() ? CUBLAS_OP_T : CUBLAS_OP_N, g.m(), g.n(), ctx.one,
+                    floats(dy), g.lda(), floats(ones(batch)), 1, g.beta() == 0f ? ctx.zero : ctx.one, floats(dbias), 1),
+                    "cublasSgemv", "linearBackwardWeights bias " + g);
         }
     }
 
@@ -65,7 +63,7 @@ final class CublasLinear implements NativeResource {
             ones.ensure((long) n * Float.BYTES);
             long host = staging.acquire((long) n * Float.BYTES);
             float[] values = new float[n];
-            java.util.Arrays.fill(values, 1f);
+            Arrays.fill(values, 1f);
             floats(host).put(values, 0, n);
             CudaStatus.cuda(cudaMemcpyAsync(Addresses.raw(ones.address()), Addresses.raw(host), (long) n * Float.BYTES,
                     cudaMemcpyHostToDevice, ctx.stream), "cudaMemcpyAsync", "ones for the linear bias");
@@ -73,10 +71,6 @@ final class CublasLinear implements NativeResource {
             onesLength = n;
         }
         return ones.address();
-    }
-
-    private static String shapes(String op, int batch, int in, int out) {
-        return op + ": x [" + batch + ", " + in + "], w [" + out + ", " + in + "]";
     }
 
     @Override

@@ -374,7 +374,7 @@ public final class CudaBackend implements Backend {
     public void batchNormForwardTraining(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
                                          float momentum, float eps, Tensor y, Tensor saveMean, Tensor saveInvStd) {
         String op = "batchNormForwardTraining";
-        Shape c = channels(op, x);
+        Shape c = channels(op, x, eps);
         long xa = at(op, "x", x);
         long ga = param(op, "gamma", gamma, c);
         long ba = param(op, "beta", beta, c);
@@ -398,7 +398,7 @@ public final class CudaBackend implements Backend {
     public void batchNormForwardInference(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
                                           float eps, Tensor y) {
         String op = "batchNormForwardInference";
-        Shape c = channels(op, x);
+        Shape c = channels(op, x, eps);
         long xa = at(op, "x", x);
         long ga = param(op, "gamma", gamma, c);
         long ba = param(op, "beta", beta, c);
@@ -416,7 +416,7 @@ public final class CudaBackend implements Backend {
     public void batchNormBackward(Tensor x, Tensor dy, Tensor gamma, Tensor saveMean, Tensor saveInvStd, float eps,
                                   Tensor dx, Tensor dgamma, Tensor dbeta) {
         String op = "batchNormBackward";
-        Shape c = channels(op, x);
+        Shape c = channels(op, x, eps);
         long xa = at(op, "x", x);
         long dya = at(op, "dy", dy);
         long ga = param(op, "gamma", gamma, c);
@@ -433,11 +433,14 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    private static Shape channels(String op, Tensor x) {
+    private static Shape channels(String op, Tensor x, float eps) {
         if (x == null) {
             throw new IllegalArgumentException(op + ": x is null");
         }
         Shape.requireRank(op, "x", x.shape(), 4);
+        if (!(eps >= 0f) || Float.isInfinite(eps)) {
+            throw new IllegalArgumentException(op + ": eps must be a finite number >= 0, got " + eps);
+        }
         return Shape.of(x.shape().dim(1));
     }
 
@@ -542,13 +545,20 @@ public final class CudaBackend implements Backend {
         long xa = at(op, "x", x);
         long ma = at(op, "mask", mask);
         long ya = at(op, "y", y);
-        if (!(p >= 0f && p < 1f)) {
-            throw new IllegalArgumentException(op + ": p must be in [0, 1), got " + p);
+        if (!(p >= 0f && p <= 1f)) {
+            throw new IllegalArgumentException(op + ": p must be in [0, 1], got " + p);
         }
         Shape.require(op, "mask", mask.shape(), x.shape());
         Shape.require(op, "y", y.shape(), x.shape());
-        if (x.numel() > 0) {
-            ctx.activate();
+        if (x.numel() == 0) {
+            return;
+        }
+        ctx.activate();
+        if (p == 1f) {
+            // Every element dropped (u < 1 always); the kernel's 1/(1-p) is undefined here.
+            fill(mask, 0f);
+            fill(y, 0f);
+        } else {
             kernels.dropoutForward(xa, p, seed, ma, ya, x.numel());
         }
     }

@@ -122,8 +122,12 @@ final class CudaProbe {
             int[] runtime = new int[1];
             cudaDriverGetVersion(driver);
             cudaRuntimeGetVersion(runtime);
-            return (driver[0] == 0 ? "no working NVIDIA driver" : "the NVIDIA driver supports CUDA " + version(driver[0]))
-                    + " but the CUDA runtime is " + version(runtime[0]) + " (" + CudaStatus.cudaText(status) + ")";
+            if (driver[0] == 0) {
+                return "libcuda.so.1 loads but is not a working NVIDIA driver (" + CudaStatus.cudaText(status) + "; "
+                        + CudaLibraries.searchPath() + ")";
+            }
+            return "the NVIDIA driver supports CUDA " + version(driver[0]) + " but the CUDA runtime is "
+                    + version(runtime[0]) + ": update the driver (" + CudaStatus.cudaText(status) + ")";
         }
         if (status == cudaErrorStubLibrary) {
             return "libcuda.so.1 is the CUDA toolkit's stub, not an NVIDIA driver (" + CudaStatus.cudaText(status)

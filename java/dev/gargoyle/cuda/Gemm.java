@@ -26,6 +26,14 @@ record Gemm(boolean transA, boolean transB, int m, int n, int k, int lda, int ld
         return new Gemm(false, true, in, out, batch, ld(in), ld(out), ld(in), 1f);
     }
 
+    /**
+     * {@code y[N,out] += bias[out]} broadcast over rows, as a rank-1 product with ones: column-major
+     * {@code yᵀ[out,N] += bias[out,1]·ones[1,N]}; A = bias, B = ones, C = y.
+     */
+    static Gemm biasForward(int batch, int out) {
+        return new Gemm(false, false, out, batch, 1, ld(out), 1, ld(out), 1f);
+    }
+
     /** cuBLAS wants a leading dimension of at least 1 even for an empty matrix. */
     private static int ld(int rows) {
         return Math.max(1, rows);
