@@ -30,23 +30,23 @@ final class CublasLinear implements NativeResource {
     }
 
     void forward(int batch, int in, int out, long x, long w, long bias, long y) {
-        gemm(Gemm.forward(batch, in, out), w, x, y, "linearForward");
+        gemm(Gemm.forward(batch, in, out), w, x, y, shapes("linearForward", batch, in, out));
         if (bias != 0) {
-            gemm(Gemm.biasForward(batch, out), bias, ones(batch), y, "linearForward bias");
+            gemm(Gemm.biasForward(batch, out), bias, ones(batch), y, shapes("linearForward bias", batch, in, out));
         }
     }
 
     void backwardData(int batch, int in, int out, long dy, long w, long dx) {
-        gemm(Gemm.backwardData(batch, in, out), w, dy, dx, "linearBackwardData");
+        gemm(Gemm.backwardData(batch, in, out), w, dy, dx, shapes("linearBackwardData", batch, in, out));
     }
 
     void backwardWeights(int batch, int in, int out, long x, long dy, long dw, long dbias) {
-        gemm(Gemm.backwardWeights(batch, in, out), x, dy, dw, "linearBackwardWeights");
+        gemm(Gemm.backwardWeights(batch, in, out), x, dy, dw, shapes("linearBackwardWeights", batch, in, out));
         if (dbias != 0) {
             Gemv g = Gemv.biasBackward(batch, out);
             CudaStatus.cublas(cublasSgemv_v2(ctx.blas, g.transA() ? CUBLAS_OP_T : CUBLAS_OP_N, g.m(), g.n(), ctx.one,
                     floats(dy), g.lda(), floats(ones(batch)), 1, g.beta() == 0f ? ctx.zero : ctx.one, floats(dbias), 1),
-                    "cublasSgemv", "linearBackwardWeights bias " + g);
+                    "cublasSgemv", shapes("linearBackwardWeights bias", batch, in, out) + ", " + g);
         }
     }
 
@@ -54,7 +54,11 @@ final class CublasLinear implements NativeResource {
         FloatPointer beta = g.beta() == 0f ? ctx.zero : ctx.one;
         CudaStatus.cublas(cublasSgemm_v2(ctx.blas, g.transA() ? CUBLAS_OP_T : CUBLAS_OP_N,
                 g.transB() ? CUBLAS_OP_T : CUBLAS_OP_N, g.m(), g.n(), g.k(), ctx.one, floats(a), g.lda(), floats(b),
-                g.ldb(), beta, floats(c), g.ldc()), "cublasSgemm", op + " " + g);
+                g.ldb(), beta, floats(c), g.ldc()), "cublasSgemm", op + ", " + g);
+    }
+
+    private static String shapes(String op, int batch, int in, int out) {
+        return op + ": x [" + batch + ", " + in + "], w [" + out + ", " + in + "], y [" + batch + ", " + out + "]";
     }
 
     /** The address of at least {@code n} device floats equal to 1, uploaded once per growth. */

@@ -31,6 +31,9 @@ import java.util.List;
  * <p>Not thread-safe: one thread drives a backend (host buffers may be filled on other threads).
  */
 public final class CudaBackend implements Backend {
+    /** cuBLAS's BLAS-1 calls count elements in int; longer buffers go in chunks. */
+    private static final long BLAS_CHUNK = 1L << 30;
+
     private final Device device;
     private final CudaOptions options;
     private final CudaContext ctx;
@@ -240,9 +243,6 @@ public final class CudaBackend implements Backend {
                     floats(ya + done * Float.BYTES), 1), "cublasSaxpy", "axpy of " + x.shape());
         }
     }
-
-    /** cuBLAS's BLAS-1 calls count elements in int; longer buffers go in chunks. */
-    private static final long BLAS_CHUNK = 1L << 30;
 
     @Override
     public void add(Tensor a, Tensor b, Tensor out) {
@@ -690,6 +690,9 @@ public final class CudaBackend implements Backend {
         long d = at(op, "dst", dst);
         if (hostPixels == null) {
             throw new IllegalArgumentException(op + ": pixels is null");
+        }
+        if (hostPixels.memory().isClosed()) {
+            throw new IllegalStateException(op + ": the host buffer of " + hostPixels.capacity() + " bytes is closed");
         }
         if (n < 0 || height < 1 || width < 1) {
             throw new IllegalArgumentException(op + ": expected n >= 0 images of height, width >= 1, got n=" + n

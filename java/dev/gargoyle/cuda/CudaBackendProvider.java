@@ -54,7 +54,7 @@ public final class CudaBackendProvider implements BackendProvider {
             facts.put("cuda", "usable, " + count[0] + (count[0] == 1 ? " device" : " devices"));
             CudaDeviceInfo info = CudaDeviceInfo.query(0);
             facts.put("cuda:0", info.gpu());
-            facts.put("cuda driver", "supports CUDA " + info.driverCuda());
+            facts.put("cuda driver", info.driver());
             facts.put("cuda runtime", info.runtime());
             facts.put("cudnn", info.cudnn());
             facts.put("cublas", info.cublas());

@@ -8,16 +8,25 @@ import static org.bytedeco.cuda.global.cudart.cudaDriverGetVersion;
 import static org.bytedeco.cuda.global.cudart.cudaGetDeviceProperties;
 import static org.bytedeco.cuda.global.cudart.cudaRuntimeGetVersion;
 import static org.bytedeco.cuda.global.cudnn.cudnnGetVersion;
+import static org.bytedeco.cuda.global.nvml.NVML_SUCCESS;
+import static org.bytedeco.cuda.global.nvml.NVML_SYSTEM_DRIVER_VERSION_BUFFER_SIZE;
+import static org.bytedeco.cuda.global.nvml.nvmlInit_v2;
+import static org.bytedeco.cuda.global.nvml.nvmlShutdown;
+import static org.bytedeco.cuda.global.nvml.nvmlSystemGetDriverVersion;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import org.bytedeco.cuda.cudart.cudaDeviceProp;
+import org.bytedeco.cuda.global.nvml;
+import org.bytedeco.javacpp.Loader;
 
 /**
  * Facts about one usable GPU and the libraries driving it, for {@code gargoyle info} and logs.
  *
- * @param driverCuda the CUDA version the installed driver supports, e.g. {@code 13.0}
+ * @param driver the NVIDIA driver's version and the CUDA version it supports, e.g.
+ *               {@code 580.95.05, supports CUDA 13.0}
  */
-record CudaDeviceInfo(int index, String name, long memoryBytes, int major, int minor, String driverCuda,
+record CudaDeviceInfo(int index, String name, long memoryBytes, int major, int minor, String driver,
                       String runtime, String cudnn, String cublas) {
 
     /** Queries device {@code index}; only after {@link CudaProbe} found it usable. */
@@ -35,12 +44,37 @@ record CudaDeviceInfo(int index, String name, long memoryBytes, int major, int m
         }
         int[] v = new int[1];
         CudaStatus.cuda(cudaDriverGetVersion(v), "cudaDriverGetVersion");
-        String driver = CudaProbe.version(v[0]);
+        String driver = driverVersion() + ", supports CUDA " + CudaProbe.version(v[0]);
         CudaStatus.cuda(cudaRuntimeGetVersion(v), "cudaRuntimeGetVersion");
         String runtime = CudaProbe.version(v[0]);
         long dnn = cudnnGetVersion();
         String cudnn = dnn / 10000 + "." + dnn / 100 % 100 + "." + dnn % 100;
         return new CudaDeviceInfo(index, name, memory, major, minor, driver, runtime, cudnn, cublasVersion());
+    }
+
+    /** The driver's own version from NVML (which ships with the driver), or "version unknown". */
+    private static String driverVersion() {
+        try {
+            Loader.load(nvml.class);
+            if (nvmlInit_v2() != NVML_SUCCESS) {
+                return "version unknown";
+            }
+            try {
+                byte[] text = new byte[NVML_SYSTEM_DRIVER_VERSION_BUFFER_SIZE];
+                if (nvmlSystemGetDriverVersion(text, text.length) != NVML_SUCCESS) {
+                    return "version unknown";
+                }
+                int end = 0;
+                while (end < text.length && text[end] != 0) {
+                    end++;
+                }
+                return new String(text, 0, end, StandardCharsets.US_ASCII);
+            } finally {
+                nvmlShutdown();
+            }
+        } catch (LinkageError | RuntimeException e) {
+            return "version unknown (" + e.getMessage() + ")";
+        }
     }
 
     private static String cublasVersion() {

@@ -31,42 +31,46 @@ final class CudaKernels implements NativeResource {
 
     void fill(long x, long n, float value) {
         require("fill");
-        KernelLibrary.check(Kernels.gg_fill(floats(x), n, value, ctx.stream), "gg_fill");
+        KernelLibrary.check(Kernels.gg_fill(floats(x), n, value, ctx.stream), "gg_fill of " + n + " floats");
     }
 
     void mul(long a, long b, long out, long n, String op) {
         require(op);
-        KernelLibrary.check(Kernels.gg_mul(floats(a), floats(b), floats(out), n, ctx.stream), "gg_mul");
+        KernelLibrary.check(Kernels.gg_mul(floats(a), floats(b), floats(out), n, ctx.stream),
+                "gg_mul of " + n + " floats");
     }
 
     void add(long a, long b, long out, long n) {
         require("add");
-        KernelLibrary.check(Kernels.gg_add(floats(a), floats(b), floats(out), n, ctx.stream), "gg_add");
+        KernelLibrary.check(Kernels.gg_add(floats(a), floats(b), floats(out), n, ctx.stream),
+                "gg_add of " + n + " floats");
     }
 
     /** Queues {@code *result = sum of x[i]²} in double; {@code result} is one device double. */
     void sumOfSquares(long x, long n, long result) {
         require("sumOfSquares");
-        KernelLibrary.check(Kernels.gg_sum_of_squares(floats(x), n, doubles(result), ctx.stream), "gg_sum_of_squares");
+        KernelLibrary.check(Kernels.gg_sum_of_squares(floats(x), n, doubles(result), ctx.stream),
+                "gg_sum_of_squares of " + n + " floats");
     }
 
     void softmaxCrossEntropy(long logits, long labels, int n, int k, float gradScale, long losses, long dlogits) {
         require("softmaxCrossEntropy");
         KernelLibrary.check(Kernels.gg_softmax_cross_entropy(floats(logits), ints(labels), n, k, gradScale,
-                floats(losses), floats(dlogits), ctx.stream), "gg_softmax_cross_entropy");
+                floats(losses), floats(dlogits), ctx.stream),
+                "gg_softmax_cross_entropy of logits [" + n + ", " + k + "]");
     }
 
     void dropoutForward(long x, float p, long seed, long mask, long y, long n) {
         require("dropoutForward");
         KernelLibrary.check(Kernels.gg_dropout_forward(floats(x), p, seed, floats(mask), floats(y), n, ctx.stream),
-                "gg_dropout_forward");
+                "gg_dropout_forward of " + n + " floats, p " + p);
     }
 
     void sgdStep(long param, long grad, long velocity, long n, float lr, float momentum, float weightDecay,
                  boolean nesterov) {
         require("sgdStep");
         KernelLibrary.check(Kernels.gg_sgd_step(floats(param), floats(grad), floats(velocity), n, lr, momentum,
-                weightDecay, nesterov ? 1 : 0, ctx.stream), "gg_sgd_step");
+                weightDecay, nesterov ? 1 : 0, ctx.stream), "gg_sgd_step of " + n + " parameters");
     }
 
     void adamStep(long param, long grad, long m, long v, long n, float lr, float beta1, float beta2, float eps,
@@ -74,7 +78,7 @@ final class CudaKernels implements NativeResource {
         require("adamStep");
         KernelLibrary.check(Kernels.gg_adam_step(floats(param), floats(grad), floats(m), floats(v), n, lr, beta1,
                 beta2, eps, weightDecay, decoupled ? 1 : 0, biasCorrection1, biasCorrection2, ctx.stream),
-                "gg_adam_step");
+                "gg_adam_step of " + n + " parameters");
     }
 
     /** {@code mean} and {@code std} are read from host memory when the kernel is queued. */
@@ -83,7 +87,7 @@ final class CudaKernels implements NativeResource {
         mean.put(meanValues, 0, 3);
         std.put(stdValues, 0, 3);
         KernelLibrary.check(Kernels.gg_images_to_nchw(bytes(hwc), n, height, width, mean, std, floats(dst),
-                ctx.stream), "gg_images_to_nchw");
+                ctx.stream), "gg_images_to_nchw of " + n + " images of " + height + "x" + width);
     }
 
     @Override

@@ -21,7 +21,11 @@ final class CudaMemory implements Memory {
         // A zero-size tensor needs no block; its address stays null.
         this.block = bytes == 0 ? new Pointer() : DeviceAllocations.malloc(bytes, "a tensor");
         if (bytes > 0) {
-            CudaStatus.cuda(cudaMemsetAsync(block, 0, bytes, ctx.stream), "cudaMemsetAsync", bytes + " bytes");
+            int status = cudaMemsetAsync(block, 0, bytes, ctx.stream);
+            if (status != 0) {
+                DeviceAllocations.free(block, "a tensor whose zeroing failed");
+                CudaStatus.cuda(status, "cudaMemsetAsync", bytes + " bytes");
+            }
         }
     }
 
