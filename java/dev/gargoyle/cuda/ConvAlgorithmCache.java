@@ -1,6 +1,7 @@
 package dev.gargoyle.cuda;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -30,14 +31,18 @@ final class ConvAlgorithmCache {
         return searches;
     }
 
-    /** Every algorithm found for {@code key}, forward first; empty for directions not run yet. */
+    /**
+     * Every algorithm found for the convolution of {@code key} at any alignment, forward first, the
+     * best-aligned searches first within a direction; empty for directions not run yet.
+     */
     List<ConvAlgorithm> algorithms(ConvKey key) {
         List<ConvAlgorithm> out = new ArrayList<>();
         for (ConvAlgorithm.Direction d : ConvAlgorithm.Direction.values()) {
-            ConvChoice c = choices.getOrDefault(d, Map.of()).get(key);
-            if (c != null) {
-                out.addAll(c.algorithms());
-            }
+            choices.getOrDefault(d, Map.of()).entrySet().stream()
+                    .filter(e -> e.getKey().sameConvolution(key))
+                    .sorted(Comparator.comparingInt((Map.Entry<ConvKey, ConvChoice> e) -> e.getKey().alignment())
+                            .reversed())
+                    .forEach(e -> out.addAll(e.getValue().algorithms()));
         }
         return out;
     }

@@ -289,7 +289,7 @@ public final class CudaBackend implements Backend {
         Shape.require(op, "y", y.shape(), ys);
         if (y.numel() > 0) {
             ctx.activate();
-            convolution.forward(convolution.key(x.shape(), w.shape(), spec), xa, wa, ba, ya);
+            convolution.forward(convolution.key(x.shape(), w.shape(), spec, xa, wa, ya), xa, wa, ba, ya);
         }
     }
 
@@ -308,7 +308,7 @@ public final class CudaBackend implements Backend {
             fill(dx, 0f);
             return;
         }
-        convolution.backwardData(convolution.key(dx.shape(), w.shape(), spec), dya, wa, dxa);
+        convolution.backwardData(convolution.key(dx.shape(), w.shape(), spec, dya, wa, dxa), dya, wa, dxa);
     }
 
     @Override
@@ -324,7 +324,7 @@ public final class CudaBackend implements Backend {
         }
         if (dy.numel() > 0) {
             ctx.activate();
-            convolution.backwardFilter(convolution.key(x.shape(), dw.shape(), spec), xa, dya, dwa, dba);
+            convolution.backwardFilter(convolution.key(x.shape(), dw.shape(), spec, xa, dya, dwa), xa, dya, dwa, dba);
         }
     }
 

@@ -94,8 +94,9 @@ final class CudnnConvolution implements NativeResource {
         this.searchWorkspaceLimit = searchWorkspaceLimit;
     }
 
-    ConvKey key(Shape x, Shape w, Conv2dSpec spec) {
-        return new ConvKey(x, w, spec, tf32 ? CUDNN_DEFAULT_MATH : CUDNN_FMA_MATH);
+    /** The key of a convolution whose operands live at {@code addresses}. */
+    ConvKey key(Shape x, Shape w, Conv2dSpec spec, long... addresses) {
+        return new ConvKey(x, w, spec, tf32 ? CUDNN_DEFAULT_MATH : CUDNN_FMA_MATH, ConvKey.alignment(addresses));
     }
 
     /** {@code y = conv(x, w) (+ bias)}; addresses of device floats, bias 0 for none. */

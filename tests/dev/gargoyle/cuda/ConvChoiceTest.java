@@ -84,11 +84,13 @@ class ConvChoiceTest {
     void eachKeyAndDirectionIsSearchedOnce() {
         ConvAlgorithmCache cache = new ConvAlgorithmCache();
         AtomicInteger runs = new AtomicInteger();
-        ConvKey a = new ConvKey(Shape.of(2, 3, 8, 8), Shape.of(4, 3, 3, 3), Conv2dSpec.of(1, 1), cudnn.CUDNN_FMA_MATH);
-        ConvKey sameAsA = new ConvKey(Shape.of(2, 3, 8, 8), Shape.of(4, 3, 3, 3), Conv2dSpec.of(1, 1), cudnn.CUDNN_FMA_MATH);
-        ConvKey tf32 = new ConvKey(a.x(), a.w(), a.spec(), cudnn.CUDNN_DEFAULT_MATH);
-        ConvKey strided = new ConvKey(a.x(), a.w(), Conv2dSpec.of(2, 1), cudnn.CUDNN_FMA_MATH);
-        for (ConvKey k : List.of(a, sameAsA, a, tf32, strided, tf32)) {
+        ConvKey a = new ConvKey(Shape.of(2, 3, 8, 8), Shape.of(4, 3, 3, 3), Conv2dSpec.of(1, 1), cudnn.CUDNN_FMA_MATH, 16);
+        ConvKey sameAsA = new ConvKey(Shape.of(2, 3, 8, 8), Shape.of(4, 3, 3, 3), Conv2dSpec.of(1, 1),
+                cudnn.CUDNN_FMA_MATH, 16);
+        ConvKey tf32 = new ConvKey(a.x(), a.w(), a.spec(), cudnn.CUDNN_DEFAULT_MATH, 16);
+        ConvKey strided = new ConvKey(a.x(), a.w(), Conv2dSpec.of(2, 1), cudnn.CUDNN_FMA_MATH, 16);
+        ConvKey misaligned = new ConvKey(a.x(), a.w(), a.spec(), cudnn.CUDNN_FMA_MATH, 4);
+        for (ConvKey k : List.of(a, sameAsA, a, tf32, strided, tf32, misaligned)) {
             cache.get(Direction.FORWARD, k, key -> {
                 runs.incrementAndGet();
                 return new ConvChoice(Direction.FORWARD, results(), false);
@@ -100,15 +102,22 @@ class ConvChoiceTest {
                     cudnn.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_3, 0, "CUDNN_STATUS_SUCCESS", 1f, 0, true,
                     cudnn.CUDNN_FMA_MATH)), false);
         });
-        assertEquals(4, runs.get());
-        assertEquals(4, cache.searches());
+        assertEquals(5, runs.get());
+        assertEquals(5, cache.searches());
         List<ConvAlgorithm> forA = cache.algorithms(sameAsA);
-        assertEquals(5, forA.size(), "four forward results, then one backward-filter result");
+        assertEquals(9, forA.size(), "four forward results aligned, four misaligned, then one backward-filter result");
         assertEquals(Direction.FORWARD, forA.get(0).direction());
-        assertEquals("ALGO_3", forA.get(4).name());
-        assertTrue(forA.get(4).chosen());
+        assertEquals("ALGO_3", forA.get(8).name());
+        assertTrue(forA.get(8).chosen());
         assertEquals(List.of(), cache.algorithms(new ConvKey(Shape.of(1, 1, 4, 4), Shape.of(1, 1, 1, 1),
-                Conv2dSpec.of(1, 0), cudnn.CUDNN_FMA_MATH)));
+                Conv2dSpec.of(1, 0), cudnn.CUDNN_FMA_MATH, 16)));
+    }
+
+    @Test
+    void alignmentIsTheLargestPowerOfTwoUpTo16DividingEveryAddress() {
+        assertEquals(16, ConvKey.alignment(0x7f0000000000L, 0x7f0000001000L));
+        assertEquals(4, ConvKey.alignment(0x7f0000000000L, 0x7f0000000004L, 0x7f0000000010L));
+        assertEquals(8, ConvKey.alignment(0x7f0000000008L, 0));
     }
 
     @Test
