@@ -23,9 +23,10 @@ final class CudaKernels implements NativeResource {
     /** Throws an {@link UnsupportedOperationException} naming {@code op} when the kernels are missing. */
     static void require(String op) {
         if (!KernelLibrary.isAvailable()) {
+            String reason = KernelLibrary.unavailableReason();
             throw new UnsupportedOperationException(op + " on CUDA needs Gargoyle's own CUDA kernels, which this "
-                    + "build cannot use: " + KernelLibrary.unavailableReason()
-                    + " (build on a machine with nvcc to include them)");
+                    + "build cannot use: " + reason + (KernelLibrary.NOT_BUILT.equals(reason)
+                    ? " (build with nvcc on the PATH to include them)" : ""));
         }
     }
 
