@@ -1,0 +1,10 @@
+package dev.gargoyle.cuda;
+
+/** A CUDA, cuDNN, cuBLAS or Gargoyle kernel call that failed; the message names the call and the reason. */
+public class CudaException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public CudaException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,41 @@
+/*
+ * What every launcher shares: grid sizing for grid-stride kernels, the stream cast, and the one
+ * post-launch check. Launchers never synchronize: errors inside a kernel surface at the caller's
+ * next synchronizing call.
+ */
+#ifndef GG_LAUNCH_CUH
+#define GG_LAUNCH_CUH
+
+#include <cuda_runtime.h>
+
+#include "gargoyle_kernels.h"
+
+#define GG_THREADS 256
+
+/*
+ * Enough blocks to cover n elements, capped: the kernels stride over the rest, and a few thousand
+ * blocks already fill every SM of an H100/H200 many times over.
+ */
+static inline unsigned int gg_blocks(long long n, long long per_block, unsigned int cap) {
+    long long b = (n + per_block - 1) / per_block;
+    return b > (long long)cap ? cap : (unsigned int)b;
+}
+
+static inline cudaStream_t gg_stream(void *stream) {
+    return (cudaStream_t)stream;
+}
+
+static inline int gg_launched(void) {
+    return cudaGetLastError() == cudaSuccess ? GG_OK : GG_LAUNCH_FAILED;
+}
+
+/* First index of this thread and the stride of a grid-stride loop, in 64 bits. */
+__device__ __forceinline__ long long gg_first_index(void) {
+    return (long long)blockIdx.x * blockDim.x + threadIdx.x;
+}
+
+__device__ __forceinline__ long long gg_grid_stride(void) {
+    return (long long)gridDim.x * blockDim.x;
+}
+
+#endif
