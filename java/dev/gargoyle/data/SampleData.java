@@ -40,7 +40,7 @@ public final class SampleData {
             "dome_outer", "flying_buttress", "gargoyle", "stained_glass", "vault");
 
     /** Bump when the drawing changes, so cached copies made by older code are not reused. */
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     private SampleData() {
     }

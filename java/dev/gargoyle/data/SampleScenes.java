@@ -8,6 +8,7 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 
@@ -483,17 +484,16 @@ final class SampleScenes {
 
     // ---- background, clutter and camera ----------------------------------------------------
 
+    /** A vertical gradient between two colours (a 1×2 image stretched), sometimes with mortar lines. */
     private void background(Mat canvas) {
         Scalar top = pick(BACKGROUND, 25);
         Scalar bottom = shade(top, u(0.6, 1.2));
-        Pen plain = Pen.plain(canvas);
-        int rows = canvas.rows();
-        for (int y = 0; y < rows; y++) {
-            double t = (double) y / (rows - 1);
-            Scalar c = new Scalar(mixed(top, bottom, t, 0), mixed(top, bottom, t, 1), mixed(top, bottom, t, 2), 0);
-            plain.line(c, 1.5 / rows, 0, (y + 0.5) / rows, 1, (y + 0.5) / rows);
-        }
+        Mat ends = new Mat(2, 1, CV_8UC3);
+        new Mat(ends, new Rect(0, 0, 1, 1)).put(top);
+        new Mat(ends, new Rect(0, 1, 1, 1)).put(bottom);
+        opencv_imgproc.resize(ends, canvas, canvas.size(), 0, 0, opencv_imgproc.INTER_LINEAR);
         if (chance(0.3)) {
+            Pen plain = Pen.plain(canvas);
             Scalar mortar = shade(top, 0.8);
             for (double y = u(0.02, 0.1); y < 1; y += u(0.07, 0.12)) {
                 plain.line(mortar, 0.006, 0, y, 1, y);
@@ -604,10 +604,6 @@ final class SampleScenes {
 
     private static Scalar shade(Scalar c, double f) {
         return new Scalar(clamp(c.get(0) * f), clamp(c.get(1) * f), clamp(c.get(2) * f), 0);
-    }
-
-    private static double mixed(Scalar a, Scalar b, double t, int channel) {
-        return a.get(channel) * (1 - t) + b.get(channel) * t;
     }
 
     private static double clamp(double v) {
