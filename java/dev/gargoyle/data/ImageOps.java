@@ -99,6 +99,7 @@ final class ImageOps {
      * Loads one image into {@code rgb} (a {@code size × size} CV_8UC3 Mat over the caller's memory):
      * decode, then either just resize or, with a random source seeded per sample, augment.
      */
+    @SuppressWarnings("try") // the PointerScope frees every Mat made in the body
     static void load(Path file, int size, Augmentation augmentation, long sampleSeed, Mat rgb) {
         try (PointerScope scope = new PointerScope()) {
             Mat bgr = decodeBgr(file);
@@ -184,7 +185,7 @@ final class ImageOps {
         return lo + (hi - lo) * random.nextDouble();
     }
 
-    /** A {@code size × size} CV_8UC3 Mat over {@code bytes} bytes at {@code offset} of memory the caller owns. */
+    /** A {@code size × size} CV_8UC3 Mat over the memory at {@code offset} bytes into {@code memory}; the caller owns that memory. */
     static Mat rgbView(BytePointer memory, long offset, int size) {
         return new Mat(size, size, CV_8UC3, new BytePointer(memory).position(offset));
     }

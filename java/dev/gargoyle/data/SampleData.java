@@ -206,6 +206,7 @@ public final class SampleData {
     }
 
     /** One image of class {@code label}, as packed RGB bytes (HWC); for tests and previews. */
+    @SuppressWarnings("try") // the PointerScope frees every Mat made in the body
     static byte[] drawRgb(int label, int size, long seed) {
         try (BytePointer rgb = new BytePointer((long) size * size * 3); PointerScope scope = new PointerScope()) {
             Mat bgr = new SampleScenes(new SplittableRandom(seed), size).draw(label);
@@ -217,6 +218,7 @@ public final class SampleData {
     }
 
     /** One image of class {@code label}, encoded as JPEG (with the quality given) or PNG. */
+    @SuppressWarnings("try") // the PointerScope frees every Mat made in the body
     private static byte[] render(int label, int size, long seed, boolean jpeg, int quality) {
         try (PointerScope scope = new PointerScope()) {
             Mat bgr = new SampleScenes(new SplittableRandom(seed), size).draw(label);

@@ -22,6 +22,7 @@ import org.bytedeco.opencv.opencv_core.Size;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@SuppressWarnings("try") // PointerScopes free the Mats made in their bodies
 class AugmentationTest {
     @TempDir
     Path dir;

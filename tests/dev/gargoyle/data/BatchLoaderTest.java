@@ -174,9 +174,8 @@ class BatchLoaderTest {
             second.close();
             int count = 3;
             while (batches.hasNext()) {
-                try (Batch b = batches.next()) {
-                    count++;
-                }
+                batches.next().close();
+                count++;
             }
             assertEquals(6, count);
             assertEquals(2, allocated.size(), "no allocation after the start");
@@ -229,10 +228,10 @@ class BatchLoaderTest {
     void onlyOneEpochAtATime() throws IOException {
         ImageFolder data = solids();
         try (BatchLoader loader = new BatchLoader(data, LoaderOptions.evaluation(5, 4).withWorkers(1), this::allocate)) {
-            try (Epoch e = loader.epoch(0)) {
-                IllegalStateException x = assertThrows(IllegalStateException.class, () -> loader.epoch(1));
-                assertTrue(x.getMessage().contains("epoch 0 is still open"), x.getMessage());
-            }
+            Epoch first = loader.epoch(0);
+            IllegalStateException x = assertThrows(IllegalStateException.class, () -> loader.epoch(1));
+            assertTrue(x.getMessage().contains("epoch 0 is still open"), x.getMessage());
+            first.close();
             try (Epoch e = loader.epoch(1)) {
                 assertTrue(e.hasNext());
             }
