@@ -27,7 +27,8 @@ final class SampleDataCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--per-class", paramLabel = "N",
-            description = "Training images per class; the test part gets a quarter as many (default: ${DEFAULT-VALUE}).")
+            description = "Training images per class; the test part gets a quarter as many "
+                    + "(default: ${DEFAULT-VALUE}).")
     int perClass = DEFAULTS.perClass();
 
     @Option(names = "--size", paramLabel = "S", description = "Image width and height in pixels, at least 8 "
@@ -55,7 +56,8 @@ final class SampleDataCommand implements Callable<Integer> {
         } else {
             SampleData.write(out, what, () -> { });
         }
-        spec.commandLine().getOut().printf("wrote %d images (%d classes, %d train + %d test each, %dx%d) to %s in %.1f s%n",
+        spec.commandLine().getOut().printf(
+                "wrote %d images (%d classes, %d train + %d test each, %dx%d) to %s in %.1f s%n",
                 what.images(), SampleData.CLASSES.size(), what.perClass(), what.testPerClass(), size, size,
                 out.toAbsolutePath().normalize(), (System.nanoTime() - start) / 1e9);
         spec.commandLine().getOut().flush();

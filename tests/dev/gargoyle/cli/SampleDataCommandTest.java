@@ -28,7 +28,8 @@ class SampleDataCommandTest {
             System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
             int code = Main.run(args);
-            return new String[] {String.valueOf(code), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
+            return new String[] {String.valueOf(code), o.toString(StandardCharsets.UTF_8),
+                e.toString(StandardCharsets.UTF_8)};
         } finally {
             System.setOut(out);
             System.setErr(err);
@@ -41,7 +42,8 @@ class SampleDataCommandTest {
         String[] r = run("sample-data", out.toString(), "--per-class", "3", "--size", "12", "--seed", "4");
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("wrote 40 images (10 classes, 3 train + 1 test each, 12x12)"), r[1]);
-        try (Stream<Path> train = Files.list(out.resolve("train")); Stream<Path> gargoyles = Files.list(out.resolve("train/gargoyle"))) {
+        try (Stream<Path> train = Files.list(out.resolve("train"));
+             Stream<Path> gargoyles = Files.list(out.resolve("train/gargoyle"))) {
             assertEquals(10, train.count());
             assertEquals(3, gargoyles.count());
         }

@@ -227,7 +227,8 @@ class BatchLoaderTest {
     @Test
     void onlyOneEpochAtATime() throws IOException {
         ImageFolder data = solids();
-        try (BatchLoader loader = new BatchLoader(data, LoaderOptions.evaluation(5, 4).withWorkers(1), this::allocate)) {
+        LoaderOptions options = LoaderOptions.evaluation(5, 4).withWorkers(1);
+        try (BatchLoader loader = new BatchLoader(data, options, this::allocate)) {
             Epoch first = loader.epoch(0);
             IllegalStateException x = assertThrows(IllegalStateException.class, () -> loader.epoch(1));
             assertTrue(x.getMessage().contains("epoch 0 is still open"), x.getMessage());

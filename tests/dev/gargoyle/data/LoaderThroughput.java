@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Measures the batch loader by hand (not a test): images per second from the sample data at 64×64
  * with a given number of workers, with and without augmentation.
- * Run: {@code java -cp target/classes:target/test-classes:<deps> dev.gargoyle.data.LoaderThroughput [cacheDir] [workers] [epochs]}
+ * Run: {@code java -cp target/classes:target/test-classes:<deps> dev.gargoyle.data.LoaderThroughput
+ * [cacheDir] [workers] [epochs]}
  */
 public final class LoaderThroughput {
     private static final Logger LOG = LoggerFactory.getLogger(LoaderThroughput.class);
@@ -27,7 +28,8 @@ public final class LoaderThroughput {
         DataSplits splits = ImageFolder.open(root);
         for (Augmentation a : new Augmentation[] {Augmentation.standard(), Augmentation.none()}) {
             LoaderOptions options = LoaderOptions.training(64, 64, 1).withAugmentation(a).withWorkers(workers);
-            try (BatchLoader loader = new BatchLoader(splits.train(), options, b -> new HostBuffer(new HostMemory(b)))) {
+            try (BatchLoader loader = new BatchLoader(splits.train(), options,
+                    bytes -> new HostBuffer(new HostMemory(bytes)))) {
                 for (int epoch = 0; epoch < epochs; epoch++) {
                     long t0 = System.nanoTime();
                     long checksum = 0;
