@@ -56,7 +56,8 @@ public final class BatchLoader implements AutoCloseable {
                 buffers[i] = allocator.apply(bytes);
                 if (buffers[i] == null || buffers[i].capacity() < bytes) {
                     throw new IllegalStateException("host buffer allocator returned "
-                            + (buffers[i] == null ? "null" : buffers[i].capacity() + " bytes") + ", asked for " + bytes);
+                            + (buffers[i] == null ? "null" : buffers[i].capacity() + " bytes")
+                            + ", asked for " + bytes);
                 }
                 starts[i] = new BytePointer(buffers[i].memory().address());
             }

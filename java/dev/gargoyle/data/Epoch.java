@@ -82,6 +82,9 @@ public final class Epoch implements Iterator<Batch>, AutoCloseable {
             throw new NoSuchElementException("epoch " + number + " has only " + loader.batchesPerEpoch() + " batches");
         }
         Slot slot = pending.poll();
+        if (slot == null && failure != null) {
+            throw rethrow(failure);
+        }
         if (slot == null) {
             throw new IllegalStateException("all " + loader.bufferCount()
                     + " batch buffers are held: close a Batch before asking for the next one");
@@ -134,6 +137,7 @@ public final class Epoch implements Iterator<Batch>, AutoCloseable {
     }
 
     /** Worker side: one image into its place in the slot's buffer. */
+    @SuppressWarnings("try") // the PointerScope frees every Mat made in the body
     private void fill(Slot slot, int position) {
         try {
             if (stopping) {

@@ -39,6 +39,7 @@ final class ImageCheck {
         }
     }
 
+    @SuppressWarnings("try") // the PointerScope frees every Mat made in the body
     private static SkippedFile check(Path file) {
         try (PointerScope scope = new PointerScope()) {
             ImageOps.decodeBgr(file);

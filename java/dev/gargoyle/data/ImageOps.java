@@ -53,7 +53,8 @@ final class ImageOps {
         try {
             BytePointer data = new BytePointer(bytes);
             Mat encoded = new Mat(1, bytes.length, CV_8UC1, data);
-            decoded = opencv_imgcodecs.imdecode(encoded, opencv_imgcodecs.IMREAD_COLOR | opencv_imgcodecs.IMREAD_ANYDEPTH);
+            decoded = opencv_imgcodecs.imdecode(encoded,
+                    opencv_imgcodecs.IMREAD_COLOR | opencv_imgcodecs.IMREAD_ANYDEPTH);
         } catch (RuntimeException e) {
             throw new UnreadableImageException(file, "OpenCV failed: " + e.getMessage(), e);
         }
@@ -83,7 +84,10 @@ final class ImageOps {
         return out;
     }
 
-    /** {@code src} resized to {@code size × size}: INTER_AREA when shrinking, INTER_LINEAR when growing; src itself when it fits. */
+    /**
+     * {@code src} resized to {@code size × size}: INTER_AREA when shrinking, INTER_LINEAR when
+     * growing; {@code src} itself when it already has that size.
+     */
     static Mat resize(Mat src, int size) {
         if (src.cols() == size && src.rows() == size) {
             return src;
@@ -99,6 +103,7 @@ final class ImageOps {
      * Loads one image into {@code rgb} (a {@code size × size} CV_8UC3 Mat over the caller's memory):
      * decode, then either just resize or, with a random source seeded per sample, augment.
      */
+    @SuppressWarnings("try") // the PointerScope frees every Mat made in the body
     static void load(Path file, int size, Augmentation augmentation, long sampleSeed, Mat rgb) {
         try (PointerScope scope = new PointerScope()) {
             Mat bgr = decodeBgr(file);
@@ -153,7 +158,10 @@ final class ImageOps {
         return out;
     }
 
-    /** torchvision's {@code RandomResizedCrop.get_params}: ten tries at a random area and log-uniform aspect, then a centre crop. */
+    /**
+     * torchvision's {@code RandomResizedCrop.get_params}: ten tries at a random area and a
+     * log-uniform aspect ratio, then a centre crop.
+     */
     static Rect cropRect(int width, int height, Augmentation a, SplittableRandom random) {
         double area = (double) width * height;
         double logMin = Math.log(a.minAspect());
@@ -184,7 +192,7 @@ final class ImageOps {
         return lo + (hi - lo) * random.nextDouble();
     }
 
-    /** A {@code size × size} CV_8UC3 Mat over {@code bytes} bytes at {@code offset} of memory the caller owns. */
+    /** A {@code size × size} CV_8UC3 Mat over {@code memory} from byte {@code offset}; the caller owns the memory. */
     static Mat rgbView(BytePointer memory, long offset, int size) {
         return new Mat(size, size, CV_8UC3, new BytePointer(memory).position(offset));
     }

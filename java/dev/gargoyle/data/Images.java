@@ -28,6 +28,7 @@ public final class Images {
      * Decodes {@code file} and resizes it to {@code size × size}, exactly as evaluation batches do;
      * returns {@code size·size·3} bytes of RGB in HWC order.
      */
+    @SuppressWarnings("try") // the PointerScope frees every Mat made in the body
     public static byte[] readRgb(Path file, int size) {
         if (size < 1) {
             throw new IllegalArgumentException("image size must be positive, got " + size);

@@ -11,7 +11,9 @@ import org.bytedeco.opencv.opencv_core.Size;
 /**
  * Draws with OpenCV on a square canvas in unit coordinates (0..1, y down) through a similarity
  * transform (scale about the centre, rotation, shift), so a scene is drawn once and placed anywhere.
- * Coordinates go to OpenCV with 3 fractional bits. Its Points and Sizes belong to the caller's scope.
+ * Coordinates go to OpenCV with 3 fractional bits. A pen reuses a few native Points and a Size for
+ * all its calls (each JavaCPP allocation costs more than drawing a small shape); they belong to the
+ * caller's scope. One pen is used by one thread.
  */
 final class Pen {
     private static final int SHIFT = 3;
@@ -25,6 +27,12 @@ final class Pen {
     private final double degrees;
     private final double dx;
     private final double dy;
+    private final Point from = new Point();
+    private final Point to = new Point();
+    private final Point origin = new Point(0, 0);
+    private final Size axes = new Size();
+    private Point polygon = new Point(64);
+    private int polygonCapacity = 64;
 
     Pen(Mat canvas, double scale, double degrees, double dx, double dy) {
         this.canvas = canvas;
@@ -51,12 +59,13 @@ final class Pen {
         return canvas;
     }
 
-    private Point point(double x, double y) {
+    /** Sets {@code into} to the canvas position of (x, y), in OpenCV's fixed point; returns it. */
+    private Point point(double x, double y, Point into) {
         double u = (x - 0.5) * scale;
         double v = (y - 0.5) * scale;
         double px = (u * cos - v * sin + 0.5 + dx) * size;
         double py = (u * sin + v * cos + 0.5 + dy) * size;
-        return new Point((int) Math.round(px * ONE), (int) Math.round(py * ONE));
+        return into.x((int) Math.round(px * ONE)).y((int) Math.round(py * ONE));
     }
 
     /** A length in unit coordinates as canvas pixels. */
@@ -70,14 +79,13 @@ final class Pen {
 
     /** A filled polygon through the points {@code x0, y0, x1, y1, ...}. */
     void fill(Scalar color, double... xy) {
-        Point pts = points(xy);
-        opencv_imgproc.fillPoly(canvas, pts, new int[] {xy.length / 2}, 1, color, LINE_AA, SHIFT, new Point(0, 0));
+        opencv_imgproc.fillPoly(canvas, points(xy), new int[] {xy.length / 2}, 1, color, LINE_AA, SHIFT, origin);
     }
 
     /** An open or closed polyline of the given width. */
     void stroke(Scalar color, double width, boolean closed, double... xy) {
-        Point pts = points(xy);
-        opencv_imgproc.polylines(canvas, pts, new int[] {xy.length / 2}, 1, closed, color, thickness(width), LINE_AA, SHIFT);
+        opencv_imgproc.polylines(canvas, points(xy), new int[] {xy.length / 2}, 1, closed, color, thickness(width),
+                LINE_AA, SHIFT);
     }
 
     void rect(Scalar color, double x0, double y0, double x1, double y1) {
@@ -85,14 +93,14 @@ final class Pen {
     }
 
     void line(Scalar color, double width, double x0, double y0, double x1, double y1) {
-        opencv_imgproc.line(canvas, point(x0, y0), point(x1, y1), color, thickness(width), LINE_AA, SHIFT);
+        opencv_imgproc.line(canvas, point(x0, y0, from), point(x1, y1, to), color, thickness(width), LINE_AA, SHIFT);
     }
 
     /** An ellipse arc (angles in degrees, clockwise from +x); {@code width < 0} fills the sector. */
     void ellipse(Scalar color, double width, double cx, double cy, double ax, double ay, double angle,
                  double start, double end) {
-        Size axes = new Size((int) Math.round(pixels(ax) * ONE), (int) Math.round(pixels(ay) * ONE));
-        opencv_imgproc.ellipse(canvas, point(cx, cy), axes, angle + degrees, start, end, color,
+        axes.width((int) Math.round(pixels(ax) * ONE)).height((int) Math.round(pixels(ay) * ONE));
+        opencv_imgproc.ellipse(canvas, point(cx, cy, from), axes, angle + degrees, start, end, color,
                 width < 0 ? -1 : thickness(width), LINE_AA, SHIFT);
     }
 
@@ -125,11 +133,13 @@ final class Pen {
 
     private Point points(double[] xy) {
         int n = xy.length / 2;
-        Point pts = new Point(n);
-        for (int i = 0; i < n; i++) {
-            Point p = point(xy[2 * i], xy[2 * i + 1]);
-            pts.position(i).x(p.x()).y(p.y());
+        if (n > polygonCapacity) {
+            polygonCapacity = Math.max(n, 2 * polygonCapacity);
+            polygon = new Point(polygonCapacity);
         }
-        return pts.position(0);
+        for (int i = 0; i < n; i++) {
+            point(xy[2 * i], xy[2 * i + 1], polygon.position(i));
+        }
+        return polygon.position(0);
     }
 }

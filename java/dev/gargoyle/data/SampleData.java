@@ -40,7 +40,7 @@ public final class SampleData {
             "dome_outer", "flying_buttress", "gargoyle", "stained_glass", "vault");
 
     /** Bump when the drawing changes, so cached copies made by older code are not reused. */
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     private SampleData() {
     }
@@ -206,6 +206,7 @@ public final class SampleData {
     }
 
     /** One image of class {@code label}, as packed RGB bytes (HWC); for tests and previews. */
+    @SuppressWarnings("try") // the PointerScope frees every Mat made in the body
     static byte[] drawRgb(int label, int size, long seed) {
         try (BytePointer rgb = new BytePointer((long) size * size * 3); PointerScope scope = new PointerScope()) {
             Mat bgr = new SampleScenes(new SplittableRandom(seed), size).draw(label);
@@ -217,6 +218,7 @@ public final class SampleData {
     }
 
     /** One image of class {@code label}, encoded as JPEG (with the quality given) or PNG. */
+    @SuppressWarnings("try") // the PointerScope frees every Mat made in the body
     private static byte[] render(int label, int size, long seed, boolean jpeg, int quality) {
         try (PointerScope scope = new PointerScope()) {
             Mat bgr = new SampleScenes(new SplittableRandom(seed), size).draw(label);

@@ -8,6 +8,7 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 
@@ -87,7 +88,8 @@ final class SampleScenes {
         }
         for (int step = 0, steps = random.nextInt(3); step < steps; step++) {
             double y = bottom + step * 0.05;
-            p.rect(shade(stone, 0.85 - 0.1 * step), 0.5 - w - 0.06 * (step + 1), y, 0.5 + w + 0.06 * (step + 1), y + 0.05);
+            double reach = w + 0.06 * (step + 1);
+            p.rect(shade(stone, 0.85 - 0.1 * step), 0.5 - reach, y, 0.5 + reach, y + 0.05);
         }
         Scalar cloth = chance(0.7) ? pick(CLOTH, 15) : shade(stone, 0.9);
         p.rect(cloth, 0.5 - w, top, 0.5 + w, bottom);
@@ -187,7 +189,8 @@ final class SampleScenes {
                     p.ellipse(dark, -1, ox, y0 + ow, ow, ow, 0, 180, 360);
                 }
                 if (s == 0 && chance(0.5)) {
-                    p.fill(scalar(160, 130, 60), ox - ow * 0.6, y0 + 0.1, ox + ow * 0.6, y0 + 0.1, ox + ow * 0.3, y0 + 0.05,
+                    p.fill(scalar(160, 130, 60), ox - ow * 0.6, y0 + 0.1, ox + ow * 0.6, y0 + 0.1,
+                            ox + ow * 0.3, y0 + 0.05,
                             ox - ow * 0.3, y0 + 0.05);
                 }
             }
@@ -236,7 +239,8 @@ final class SampleScenes {
                 }
             }
             p.rect(shade(stone, 0.95), cx - w * 1.5, top - 0.03, cx + w * 1.5, top + 0.02);
-            p.fill(shade(stone, 0.85), cx - w * 1.4, top + 0.02, cx + w * 1.4, top + 0.02, cx + w, top + 0.06, cx - w, top + 0.06);
+            p.fill(shade(stone, 0.85), cx - w * 1.4, top + 0.02, cx + w * 1.4, top + 0.02,
+                    cx + w, top + 0.06, cx - w, top + 0.06);
             if (ionic) {
                 p.ring(shade(stone, 0.6), 0.008, cx - w * 1.3, top + 0.03, w * 0.35);
                 p.ring(shade(stone, 0.6), 0.008, cx + w * 1.3, top + 0.03, w * 0.35);
@@ -275,7 +279,8 @@ final class SampleScenes {
             if (coffers) {
                 double b = a + Math.PI / ribs;
                 for (double f = 0.3; f < 0.8; f += 0.17) {
-                    p.disc(shade(stone, 0.45), cx + f * r * Math.cos(b), cy + f * r * Math.sin(b), r * 0.045 * (0.5 + f));
+                    p.disc(shade(stone, 0.45), cx + f * r * Math.cos(b), cy + f * r * Math.sin(b),
+                            r * 0.045 * (0.5 + f));
                 }
             }
         }
@@ -369,12 +374,14 @@ final class SampleScenes {
         double r = u(0.09, 0.12);
         p.disc(body, headX, hy, r);
         double jaw = u(0.04, 0.09);
-        p.fill(body, headX, hy - r * 0.6, headX + r * 1.9, hy - r * 0.1, headX + r * 1.7, hy + r * 0.2, headX, hy + r * 0.2);
+        p.fill(body, headX, hy - r * 0.6, headX + r * 1.9, hy - r * 0.1, headX + r * 1.7, hy + r * 0.2,
+                headX, hy + r * 0.2);
         p.fill(body, headX, hy + r * 0.35, headX + r * 1.5, hy + r * 0.35 + jaw, headX + r * 1.3, hy + r * 0.6 + jaw,
                 headX, hy + r);
         if (chance(0.5)) {
             for (double tx = headX + r * 0.5; tx < headX + r * 1.6; tx += r * 0.35) {
-                p.fill(scalar(230, 225, 210), tx, hy + r * 0.2, tx + r * 0.15, hy + r * 0.2, tx + r * 0.075, hy + r * 0.4);
+                p.fill(scalar(230, 225, 210), tx, hy + r * 0.2, tx + r * 0.15, hy + r * 0.2,
+                        tx + r * 0.075, hy + r * 0.4);
             }
         }
         p.fill(shade(body, 0.8), headX - r * 0.3, hy - r * 0.7, headX - r * u(0.6, 1.1), hy - r * u(1.6, 2.4),
@@ -483,17 +490,16 @@ final class SampleScenes {
 
     // ---- background, clutter and camera ----------------------------------------------------
 
+    /** A vertical gradient between two colours (a 1×2 image stretched), sometimes with mortar lines. */
     private void background(Mat canvas) {
         Scalar top = pick(BACKGROUND, 25);
         Scalar bottom = shade(top, u(0.6, 1.2));
-        Pen plain = Pen.plain(canvas);
-        int rows = canvas.rows();
-        for (int y = 0; y < rows; y++) {
-            double t = (double) y / (rows - 1);
-            Scalar c = new Scalar(mixed(top, bottom, t, 0), mixed(top, bottom, t, 1), mixed(top, bottom, t, 2), 0);
-            plain.line(c, 1.5 / rows, 0, (y + 0.5) / rows, 1, (y + 0.5) / rows);
-        }
+        Mat ends = new Mat(2, 1, CV_8UC3);
+        new Mat(ends, new Rect(0, 0, 1, 1)).put(top);
+        new Mat(ends, new Rect(0, 1, 1, 1)).put(bottom);
+        opencv_imgproc.resize(ends, canvas, canvas.size(), 0, 0, opencv_imgproc.INTER_LINEAR);
         if (chance(0.3)) {
+            Pen plain = Pen.plain(canvas);
             Scalar mortar = shade(top, 0.8);
             for (double y = u(0.02, 0.1); y < 1; y += u(0.07, 0.12)) {
                 plain.line(mortar, 0.006, 0, y, 1, y);
@@ -594,7 +600,8 @@ final class SampleScenes {
     /** A palette colour (RGB) with each channel moved by up to {@code jitter}, as an OpenCV BGR scalar. */
     private Scalar pick(int[][] palette, int jitter) {
         int[] rgb = palette[random.nextInt(palette.length)];
-        return scalar(rgb[0] + random.nextInt(2 * jitter + 1) - jitter, rgb[1] + random.nextInt(2 * jitter + 1) - jitter,
+        return scalar(rgb[0] + random.nextInt(2 * jitter + 1) - jitter,
+                rgb[1] + random.nextInt(2 * jitter + 1) - jitter,
                 rgb[2] + random.nextInt(2 * jitter + 1) - jitter);
     }
 
@@ -604,10 +611,6 @@ final class SampleScenes {
 
     private static Scalar shade(Scalar c, double f) {
         return new Scalar(clamp(c.get(0) * f), clamp(c.get(1) * f), clamp(c.get(2) * f), 0);
-    }
-
-    private static double mixed(Scalar a, Scalar b, double t, int channel) {
-        return a.get(channel) * (1 - t) + b.get(channel) * t;
     }
 
     private static double clamp(double v) {

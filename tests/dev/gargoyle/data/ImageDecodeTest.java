@@ -76,7 +76,8 @@ class ImageDecodeTest {
 
     @Test
     void sixteenBitSamplesAreScaledTo8Bit() throws IOException {
-        Path color = TestImages.write(dir.resolve("deep.png"), new Mat(4, 4, CV_16UC3, new Scalar(1000, 30000, 65535, 0)));
+        Mat deep = new Mat(4, 4, CV_16UC3, new Scalar(1000, 30000, 65535, 0));
+        Path color = TestImages.write(dir.resolve("deep.png"), deep);
         // v · 255 / 65535, rounded: 65535 -> 255, 30000 -> 116.73 -> 117, 1000 -> 3.89 -> 4
         assertSolid(color, 4, 255, 117, 4, 0);
         Path gray = TestImages.write(dir.resolve("deepgray.png"), new Mat(3, 3, CV_16UC1, new Scalar(12345)));
@@ -146,7 +147,8 @@ class ImageDecodeTest {
         assertTrue(e.getMessage().contains(junk.toString()), e.getMessage());
         Path missing = dir.resolve("missing.jpg");
         e = assertThrows(UnreadableImageException.class, () -> Images.readRgb(missing, 4));
-        assertTrue(e.getMessage().contains(missing.toString()) && e.getMessage().contains("NoSuchFile"), e.getMessage());
+        assertTrue(e.getMessage().contains(missing.toString()) && e.getMessage().contains("NoSuchFile"),
+                e.getMessage());
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
 
 /** Writes small image files with OpenCV's encoder for the data tests. */
+@SuppressWarnings("try") // PointerScopes free the Mats made in their bodies
 final class TestImages {
     private TestImages() {
     }

@@ -1,0 +1,71 @@
+package dev.gargoyle.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SampleDataCommandTest {
+    @TempDir
+    Path dir;
+
+    /** Runs the CLI, returning its exit code and what it printed (stdout then stderr). */
+    private static String[] run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new String[] {String.valueOf(code), o.toString(StandardCharsets.UTF_8),
+                e.toString(StandardCharsets.UTF_8)};
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void writesTheDataSet() throws IOException {
+        Path out = dir.resolve("ahe");
+        String[] r = run("sample-data", out.toString(), "--per-class", "3", "--size", "12", "--seed", "4");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("wrote 40 images (10 classes, 3 train + 1 test each, 12x12)"), r[1]);
+        try (Stream<Path> train = Files.list(out.resolve("train"));
+             Stream<Path> gargoyles = Files.list(out.resolve("train/gargoyle"))) {
+            assertEquals(10, train.count());
+            assertEquals(3, gargoyles.count());
+        }
+    }
+
+    @Test
+    void badValuesAreUsageErrors() {
+        String[] r = run("sample-data", dir.resolve("a").toString(), "--per-class", "0");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("--per-class must be at least 1, got 0"), r[2]);
+        r = run("sample-data", dir.resolve("b").toString(), "--size", "7");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("--size must be at least 8, got 7"), r[2]);
+        assertFalse(Files.exists(dir.resolve("a")) || Files.exists(dir.resolve("b")));
+    }
+
+    @Test
+    void aFolderWithFilesIsAFailureNamingIt() throws IOException {
+        Path busy = Files.createDirectories(dir.resolve("busy"));
+        Files.writeString(busy.resolve("x.txt"), "x");
+        String[] r = run("sample-data", busy.toString(), "--per-class", "1", "--size", "8");
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains(busy.toString()) && r[2].contains("not empty"), r[2]);
+    }
+}
