@@ -3,6 +3,7 @@ package dev.gargoyle.cuda;
 import static org.bytedeco.cuda.global.cudart.cudaGetDeviceCount;
 
 import dev.gargoyle.tensor.Backend;
+import dev.gargoyle.tensor.BackendOptions;
 import dev.gargoyle.tensor.BackendProvider;
 import dev.gargoyle.tensor.Device;
 import java.util.LinkedHashMap;
@@ -37,6 +38,14 @@ public final class CudaBackendProvider implements BackendProvider {
     @Override
     public Backend create(Device device) {
         return new CudaBackend(device, CudaOptions.fromSystemProperties());
+    }
+
+    /** Options turn TF32 or determinism on; the {@code gargoyle.cuda.*} system properties still apply. */
+    @Override
+    public Backend create(Device device, BackendOptions options) {
+        CudaOptions o = CudaOptions.fromSystemProperties();
+        return new CudaBackend(device, o.withTf32(o.tf32() || options.tf32())
+                .withDeterministic(o.deterministic() || options.deterministic()));
     }
 
     @Override

@@ -13,8 +13,13 @@ public interface BackendProvider {
     /** Empty when {@code device} can be used; otherwise why not, naming the missing library or device. */
     Optional<String> unavailableReason(Device device);
 
-    /** A new backend on {@code device}; the caller owns it and closes it after its tensors. */
+    /** A new backend on {@code device} with default options; the caller owns it and closes it after its tensors. */
     Backend create(Device device);
+
+    /** A new backend honouring {@code options} where the device can; the default ignores them. */
+    default Backend create(Device device, BackendOptions options) {
+        return create(device);
+    }
 
     /** Facts for {@code gargoyle info}: library versions, ISA, threads, GPU name; never throws. */
     Map<String, String> describe();

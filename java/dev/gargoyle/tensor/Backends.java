@@ -17,12 +17,17 @@ public final class Backends {
 
     /** A new backend for {@code device}; throws naming the reason when the device cannot be used. */
     public static Backend create(Device device) {
+        return create(device, BackendOptions.defaults());
+    }
+
+    /** A new backend for {@code device} with {@code options}; throws naming the reason when it cannot be used. */
+    public static Backend create(Device device, BackendOptions options) {
         BackendProvider p = provider(device.kind());
         Optional<String> reason = p.unavailableReason(device);
         if (reason.isPresent()) {
             throw new IllegalStateException("device " + device + " is not usable: " + reason.get());
         }
-        return p.create(device);
+        return p.create(device, options);
     }
 
     /** Empty when {@code device} is usable, else the reason it is not. */

@@ -13,6 +13,7 @@ import dev.gargoyle.nn.Model;
 import dev.gargoyle.optim.LrSchedule;
 import dev.gargoyle.optim.Optimizer;
 import dev.gargoyle.tensor.Backend;
+import dev.gargoyle.tensor.BackendOptions;
 import dev.gargoyle.tensor.Backends;
 import dev.gargoyle.tensor.Device;
 import dev.gargoyle.tensor.Shape;
@@ -80,7 +81,7 @@ public final class Trainer {
             files.writeConfig(config, dataRoot);
         }
         Device device = Device.parse(config.device());
-        try (Backend backend = Backends.create(device)) {
+        try (Backend backend = Backends.create(device, new BackendOptions(config.tf32(), false))) {
             LOG.info("device: {} ({})", device, backend.describe());
             ModelSpec spec = new ModelSpec(splits.classes(), config.size(), config.mean(), config.std(),
                     config.dropout());
