@@ -1,0 +1,121 @@
+package dev.gargoyle.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The command line on tiny synthetic data: sample-data, train, eval, predict, info, and refused options. */
+class CliEndToEndTest {
+    @TempDir
+    static Path dir;
+
+    /** Runs the CLI and returns {exit code, stdout, stderr}. */
+    static Object[] run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Object[] {code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @BeforeAll
+    static void trainATinyModel() {
+        Object[] data = run("sample-data", dir.resolve("data").toString(), "--per-class", "4", "--size", "16");
+        assertEquals(0, data[0], () -> "sample-data: " + data[2]);
+        Object[] train = run("train", "--data", dir.resolve("data").toString(), "--out", dir.resolve("run").toString(),
+                "--epochs", "2", "--batch-size", "8", "--accumulation-steps", "2", "--size", "16", "--device", "cpu",
+                "--workers", "2", "--quiet");
+        assertEquals(0, train[0], () -> "train: " + train[2]);
+        assertTrue(((String) train[1]).contains("macro avg"), (String) train[1]);
+    }
+
+    @Test
+    void trainLeavesEveryOutput() throws Exception {
+        for (String f : new String[] {"config.json", "metrics.jsonl", "metrics.csv", "curves.png", "confusion.png",
+            "last.safetensors", "best.safetensors", "last.optimizer.safetensors"}) {
+            assertTrue(Files.size(dir.resolve("run").resolve(f)) > 0, f);
+        }
+        try (Stream<String> lines = Files.lines(dir.resolve("run/metrics.jsonl"))) {
+            assertEquals(2, lines.count());
+        }
+    }
+
+    @Test
+    void evalScoresTheCheckpointOnTheTestPart() {
+        Object[] r = run("eval", "--weights", dir.resolve("run/best.safetensors").toString(), "--data",
+                dir.resolve("data").toString(), "--device", "cpu", "--json");
+        assertEquals(0, r[0], () -> (String) r[2]);
+        assertTrue(((String) r[1]).contains("\"accuracy\""), (String) r[1]);
+        assertTrue(((String) r[1]).contains("\"images\" : 10"), (String) r[1]);
+    }
+
+    @Test
+    void predictPrintsTopKClassesPerImage() throws Exception {
+        Path image;
+        try (Stream<Path> s = Files.list(dir.resolve("data/test/gargoyle"))) {
+            image = s.findFirst().orElseThrow();
+        }
+        Object[] r = run("predict", "--weights", dir.resolve("run/last.safetensors").toString(), "--device", "cpu",
+                "--top-k", "2", image.toString());
+        assertEquals(0, r[0], () -> (String) r[2]);
+        String[] lines = ((String) r[1]).strip().split("\n");
+        assertEquals(3, lines.length, (String) r[1]);
+        assertTrue(lines[1].trim().matches("[a-z_]+ +\\d+\\.\\d\\d%"), lines[1]);
+    }
+
+    @Test
+    void predictNamesAnUnreadableImage() throws Exception {
+        Path bad = Files.writeString(dir.resolve("not-an-image.png"), "hello");
+        Object[] r = run("predict", "--weights", dir.resolve("run/last.safetensors").toString(), "--device", "cpu",
+                bad.toString());
+        assertEquals(1, r[0]);
+        assertTrue(((String) r[2]).contains("not-an-image.png"), (String) r[2]);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--batch-size=0", "--accumulation-steps=0", "--lr=-1", "--device=tpu", "--size=20",
+        "--optimizer=rmsprop", "--epochs=0"})
+    void invalidTrainOptionsAreUsageErrors(String option) {
+        Object[] r = run("train", option, "--data", dir.resolve("data").toString(), "--out",
+                dir.resolve("never").toString());
+        assertEquals(2, r[0], () -> option + ": " + r[2]);
+        assertTrue(((String) r[2]).contains("Usage:"), (String) r[2]);
+        assertTrue(!Files.exists(dir.resolve("never")), "nothing is written for refused options");
+    }
+
+    @Test
+    void infoNeverFailsAndExplainsCuda() {
+        Object[] r = run("info");
+        assertEquals(0, r[0], () -> (String) r[2]);
+        String out = (String) r[1];
+        assertTrue(out.contains("onednn"), out);
+        assertTrue(out.contains("cuda"), out);
+    }
+
+    @Test
+    void missingDataIsAFailureNamingThePath() {
+        Object[] r = run("train", "--data", dir.resolve("nowhere").toString(), "--out",
+                dir.resolve("run-missing").toString(), "--device", "cpu");
+        assertEquals(1, r[0]);
+        assertTrue(((String) r[2]).contains("nowhere"), (String) r[2]);
+    }
+}
