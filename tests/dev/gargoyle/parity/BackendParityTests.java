@@ -52,6 +52,19 @@ public abstract class BackendParityTests {
         return ConvGridDesign.ALL_QUADRUPLES;
     }
 
+    private ConvGridDesign chosenDesign() {
+        String chosen = System.getProperty("gargoyle.parity.convGrid");
+        if (chosen == null) {
+            return convGridDesign();
+        }
+        try {
+            return ConvGridDesign.valueOf(chosen);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("gargoyle.parity.convGrid=" + chosen + ": expected one of "
+                    + java.util.Arrays.toString(ConvGridDesign.values()), e);
+        }
+    }
+
     @BeforeAll
     final void openBackend() {
         backend = createBackend();
@@ -72,8 +85,7 @@ public abstract class BackendParityTests {
 
     @TestFactory
     Stream<DynamicTest> conv2dGrid() {
-        String chosen = System.getProperty("gargoyle.parity.convGrid");
-        List<ConvGrid.Case> cases = ConvGrid.cases(chosen == null ? convGridDesign() : ConvGridDesign.valueOf(chosen));
+        List<ConvGrid.Case> cases = ConvGrid.cases(chosenDesign());
         return IntStream.range(0, cases.size()).mapToObj(i -> {
             ConvGrid.Case c = cases.get(i);
             return DynamicTest.dynamicTest(c.toString(),
