@@ -5,6 +5,7 @@ import dev.gargoyle.tensor.Conv2dSpec;
 import dev.gargoyle.tensor.Pool2dSpec;
 import dev.gargoyle.tensor.Shape;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -45,7 +46,8 @@ public abstract class BackendParityTests {
 
     /**
      * The convolution design of this backend: by default every combination of any four factor
-     * values (115 cases; see {@code ConvGrid} for why not all 1,632). The system property
+     * values (115 cases; all 1,632 take some 40 s on the CPU, more where a new shape costs more,
+     * as with cuDNN's algorithm search). The system property
      * {@code gargoyle.parity.convGrid} ({@code FULL}, {@code ALL_PAIRS}, ...) overrides it for a run.
      */
     protected ConvGridDesign convGridDesign() {
@@ -61,7 +63,7 @@ public abstract class BackendParityTests {
             return ConvGridDesign.valueOf(chosen);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("gargoyle.parity.convGrid=" + chosen + ": expected one of "
-                    + java.util.Arrays.toString(ConvGridDesign.values()), e);
+                    + Arrays.toString(ConvGridDesign.values()), e);
         }
     }
 

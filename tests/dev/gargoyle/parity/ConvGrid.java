@@ -16,11 +16,12 @@ import java.util.Random;
  * Combinations a convolution cannot have (groups not dividing the channels, a dilated kernel larger
  * than the padded input) are left out; the bad-input tests cover them.
  *
- * <p>All 1,632 valid cases take about 55 s of CPU on the oneDNN backend (nearly all of it creating
- * oneDNN primitives for each new shape; the reference takes 2 s), and over 2 minutes on a busy
- * 2-core machine, so the suite runs by default a covering design of strength 4 instead: 115 cases
- * in which every combination of values of any four factors appears (hence every pair too),
- * about 4 s. The full grid stays one switch away ({@link BackendParityTests.ConvGridDesign#FULL}).
+ * <p>All 1,632 valid cases take about 40 s on the oneDNN backend on 2 cores (nearly all of it
+ * creating oneDNN primitives for each new shape; the reference takes 2 s), over 2 minutes when the
+ * machine is busy. The CPU suite runs them all; the harness default is a covering design of
+ * strength 4 instead: 115 cases in which every combination of values of any four factors appears
+ * (hence every pair and triple too), about 3 s, for backends where a new shape costs more (cuDNN's
+ * algorithm search). {@link BackendParityTests.ConvGridDesign} chooses.
  */
 final class ConvGrid {
     static final int OUT_CHANNELS = 6;
