@@ -1,0 +1,96 @@
+package dev.gargoyle.parity;
+
+import static dev.gargoyle.parity.Close.GRADIENT;
+import static dev.gargoyle.parity.Close.OUTPUT;
+import static dev.gargoyle.parity.Close.TIGHT;
+import static dev.gargoyle.parity.Close.assertClose;
+import static dev.gargoyle.parity.Scope.plus;
+import static dev.gargoyle.parity.Scope.read;
+import static dev.gargoyle.parity.Scope.uniform;
+
+import dev.gargoyle.reference.BatchNormRef;
+import dev.gargoyle.tensor.Backend;
+import dev.gargoyle.tensor.Shape;
+import dev.gargoyle.tensor.Tensor;
+import java.util.Random;
+
+/** Batch normalisation: training forward, running statistics, inference and backward against the reference. */
+final class BatchNormParity {
+    static final float MOMENTUM = 0.1f;
+    static final float EPS = 1e-5f;
+
+    private BatchNormParity() {
+    }
+
+    /** x is shifted and scaled away from mean 0, variance 1, so that the statistics matter. */
+    static void check(Backend b, Shape xs, long seed) {
+        Random rng = new Random(seed);
+        String name = xs.toString();
+        int c = xs.dim(1);
+        Shape cs = Shape.of(c);
+        double[] x = uniform(rng, xs.numel());
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (3 * x[i] + 0.5);
+        }
+        double[] gamma = uniform(rng, c), beta = uniform(rng, c), rm = uniform(rng, c), rv = positive(rng, c);
+        double[] dy = uniform(rng, xs.numel()), dgamma0 = uniform(rng, c), dbeta0 = uniform(rng, c);
+        try (Scope s = new Scope(b)) {
+            Tensor tx = s.tensor(xs, x), tg = s.tensor(cs, gamma), tb = s.tensor(cs, beta);
+            Tensor trm = s.tensor(cs, rm), trv = s.tensor(cs, rv);
+            Tensor ty = s.garbage(xs), mean = s.garbage(cs), invStd = s.garbage(cs);
+
+            b.batchNormForwardTraining(tx, tg, tb, trm, trv, MOMENTUM, EPS, ty, mean, invStd);
+            BatchNormRef.Training t = BatchNormRef.forwardTraining(x, xs, gamma, beta, rm, rv, MOMENTUM, EPS);
+            assertClose("batchNormForwardTraining y", name, t.y(), read(ty), OUTPUT);
+            assertClose("batchNormForwardTraining saveMean", name, t.saveMean(), read(mean), OUTPUT);
+            assertClose("batchNormForwardTraining saveInvStd", name, t.saveInvStd(), read(invStd), OUTPUT);
+            assertClose("batchNormForwardTraining runningMean", name, t.runningMean(), read(trm), OUTPUT);
+            assertClose("batchNormForwardTraining runningVar (unbiased)", name, t.runningVar(), read(trv), OUTPUT);
+
+            Tensor tdy = s.tensor(xs, dy), tdx = s.garbage(xs);
+            Tensor tdg = s.tensor(cs, dgamma0), tdb = s.tensor(cs, dbeta0);
+            b.batchNormBackward(tx, tdy, tg, mean, invStd, EPS, tdx, tdg, tdb);
+            BatchNormRef.Grads g = BatchNormRef.backward(x, xs, dy, gamma, t.saveMean(), t.saveInvStd());
+            assertClose("batchNormBackward dx", name, g.dx(), read(tdx), GRADIENT);
+            assertClose("batchNormBackward dgamma (accumulated onto random values)", name, plus(dgamma0, g.dgamma()),
+                    read(tdg), GRADIENT);
+            assertClose("batchNormBackward dbeta (accumulated onto random values)", name, plus(dbeta0, g.dbeta()),
+                    read(tdb), GRADIENT);
+
+            double[] stats = positive(rng, c);
+            Tensor fixedVar = s.tensor(cs, stats), fixedMean = s.tensor(cs, rm), tyi = s.garbage(xs);
+            b.batchNormForwardInference(tx, tg, tb, fixedMean, fixedVar, EPS, tyi);
+            assertClose("batchNormForwardInference y", name,
+                    BatchNormRef.forwardInference(x, xs, gamma, beta, rm, stats, EPS), read(tyi), OUTPUT);
+        }
+    }
+
+    /** Two backward passes into the same gradients: dgamma and dbeta double, dx is the same both times. */
+    static void checkTwice(Backend b, Shape xs, long seed) {
+        Random rng = new Random(seed);
+        Shape cs = Shape.of(xs.dim(1));
+        try (Scope s = new Scope(b)) {
+            Tensor tx = s.tensor(xs, uniform(rng, xs.numel())), tg = s.tensor(cs, uniform(rng, xs.dim(1)));
+            Tensor tb = s.tensor(cs, uniform(rng, xs.dim(1)));
+            Tensor trm = s.zeros(cs), trv = s.zeros(cs), ty = s.zeros(xs), mean = s.zeros(cs), invStd = s.zeros(cs);
+            b.batchNormForwardTraining(tx, tg, tb, trm, trv, MOMENTUM, EPS, ty, mean, invStd);
+            Tensor tdy = s.tensor(xs, uniform(rng, xs.numel())), tdx = s.garbage(xs), tdg = s.zeros(cs), tdb = s.zeros(cs);
+            b.batchNormBackward(tx, tdy, tg, mean, invStd, EPS, tdx, tdg, tdb);
+            double[] dx1 = read(tdx), dg1 = read(tdg), db1 = read(tdb);
+            b.batchNormBackward(tx, tdy, tg, mean, invStd, EPS, tdx, tdg, tdb);
+            String name = xs.toString();
+            assertClose("batchNormBackward dx, second run (overwrites)", name, dx1, read(tdx), TIGHT);
+            assertClose("batchNormBackward dgamma, second run (accumulates)", name, plus(dg1, dg1), read(tdg), TIGHT);
+            assertClose("batchNormBackward dbeta, second run (accumulates)", name, plus(db1, db1), read(tdb), TIGHT);
+        }
+    }
+
+    /** Values in [0.5, 1.5), exact in float32: variances. */
+    private static double[] positive(Random rng, int n) {
+        double[] a = uniform(rng, n);
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (1 + a[i] / 2);
+        }
+        return a;
+    }
+}
