@@ -16,12 +16,12 @@ import java.util.Random;
  * Combinations a convolution cannot have (groups not dividing the channels, a dilated kernel larger
  * than the padded input) are left out; the bad-input tests cover them.
  *
- * <p>All 1,632 valid cases take about 40 s on the oneDNN backend on 2 cores (nearly all of it
- * creating oneDNN primitives for each new shape; the reference takes 2 s), over 2 minutes when the
- * machine is busy. The CPU suite runs them all; the harness default is a covering design of
- * strength 4 instead: 115 cases in which every combination of values of any four factors appears
- * (hence every pair and triple too), about 3 s, for backends where a new shape costs more (cuDNN's
- * algorithm search). {@link BackendParityTests.ConvGridDesign} chooses.
+ * <p>All 1,632 valid cases take about 5 s on the oneDNN backend on 2 idle cores (most of it
+ * creating oneDNN primitives for each new shape; the reference takes 2 s), and 40 s to over 2
+ * minutes when other work shares the cores. The CPU suite runs them all; the harness default is a
+ * covering design of strength 4 instead: 115 cases in which every combination of values of any
+ * four factors appears (hence every pair and triple too), for backends where a new shape costs
+ * more (cuDNN's algorithm search). {@link BackendParityTests.ConvGridDesign} chooses.
  */
 final class ConvGrid {
     static final int OUT_CHANNELS = 6;
