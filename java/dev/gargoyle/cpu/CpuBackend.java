@@ -104,14 +104,14 @@ public final class CpuBackend implements Backend {
     public void fill(Tensor t, float value) {
         check("fill", t);
         FloatBuffer b = t.hostBuffer();
-        loops.run(b.capacity(), (from, to) -> HostLoops.fill(b, value, from, to));
+        loops.run(b.capacity(), (from, to, k) -> HostLoops.fill(b, value, from, to, k));
     }
 
     @Override
     public void scale(Tensor t, float alpha) {
         check("scale", t);
         FloatBuffer b = t.hostBuffer();
-        loops.run(b.capacity(), (from, to) -> HostLoops.scale(b, alpha, from, to));
+        loops.run(b.capacity(), (from, to, k) -> HostLoops.scale(b, alpha, from, to, k));
     }
 
     @Override
@@ -120,7 +120,7 @@ public final class CpuBackend implements Backend {
         requireSameSize("axpy", x, y);
         FloatBuffer xb = x.hostBuffer();
         FloatBuffer yb = y.hostBuffer();
-        loops.run(xb.capacity(), (from, to) -> HostLoops.axpy(alpha, xb, yb, from, to));
+        loops.run(xb.capacity(), (from, to, k) -> HostLoops.axpy(alpha, xb, yb, from, to, k));
     }
 
     @Override
@@ -131,14 +131,14 @@ public final class CpuBackend implements Backend {
         FloatBuffer ab = a.hostBuffer();
         FloatBuffer bb = b.hostBuffer();
         FloatBuffer ob = out.hostBuffer();
-        loops.run(ab.capacity(), (from, to) -> HostLoops.add(ab, bb, ob, from, to));
+        loops.run(ab.capacity(), (from, to, k) -> HostLoops.add(ab, bb, ob, from, to, k));
     }
 
     @Override
     public double sumOfSquares(Tensor t) {
         check("sumOfSquares", t);
         FloatBuffer b = t.hostBuffer();
-        return loops.sum(b.capacity(), (from, to) -> HostLoops.sumOfSquares(b, from, to));
+        return loops.sum(b.capacity(), (from, to, k) -> HostLoops.sumOfSquares(b, from, to, k));
     }
 
     // ---- convolution ---------------------------------------------------------------------------
@@ -373,7 +373,7 @@ public final class CpuBackend implements Backend {
         FloatBuffer xb = x.hostBuffer();
         FloatBuffer mb = mask.hostBuffer();
         FloatBuffer yb = y.hostBuffer();
-        loops.run(xb.capacity(), (from, to) -> HostLoops.dropoutForward(xb, p, seed, mb, yb, from, to));
+        loops.run(xb.capacity(), (from, to, k) -> HostLoops.dropoutForward(xb, p, seed, mb, yb, from, to));
     }
 
     @Override
@@ -385,7 +385,7 @@ public final class CpuBackend implements Backend {
         FloatBuffer g = dy.hostBuffer();
         FloatBuffer m = mask.hostBuffer();
         FloatBuffer d = dx.hostBuffer();
-        loops.run(g.capacity(), (from, to) -> HostLoops.multiply(g, m, d, from, to));
+        loops.run(g.capacity(), (from, to, k) -> HostLoops.multiply(g, m, d, from, to, k));
     }
 
     // ---- loss ----------------------------------------------------------------------------------
@@ -437,7 +437,7 @@ public final class CpuBackend implements Backend {
         FloatBuffer g = grad.hostBuffer();
         FloatBuffer v = momentum != 0f ? velocity.hostBuffer() : null;
         loops.run(p.capacity(),
-                (from, to) -> Optimizers.sgd(p, g, v, lr, momentum, weightDecay, nesterov, from, to));
+                (from, to, k) -> Optimizers.sgd(p, g, v, lr, momentum, weightDecay, nesterov, from, to, k));
     }
 
     @Override
@@ -457,8 +457,8 @@ public final class CpuBackend implements Backend {
         FloatBuffer gb = grad.hostBuffer();
         FloatBuffer mb = m.hostBuffer();
         FloatBuffer vb = v.hostBuffer();
-        loops.run(pb.capacity(), (from, to) -> Optimizers.adam(pb, gb, mb, vb, lr, beta1, beta2, eps, weightDecay,
-                decoupled, stepSize, bc2Sqrt, from, to));
+        loops.run(pb.capacity(), (from, to, k) -> Optimizers.adam(pb, gb, mb, vb, lr, beta1, beta2, eps, weightDecay,
+                decoupled, stepSize, bc2Sqrt, from, to, k));
     }
 
     // ---- input ---------------------------------------------------------------------------------

@@ -3,60 +3,103 @@ package dev.gargoyle.cpu;
 import dev.gargoyle.tensor.DropoutRandom;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 /**
- * The ops oneDNN has no primitive for, as plain loops over direct buffers (absolute get/put,
- * which the JIT compiles to plain loads and stores). Each works on a range so that
- * {@link Parallel} can split it.
+ * The ops oneDNN has no primitive for, as plain Java loops. The long elementwise ones work on a
+ * range, through {@link Chunks}, so that {@link Parallel} can split them; the short ones read the
+ * direct buffers with absolute get/put.
  */
 final class HostLoops {
     private HostLoops() {
     }
 
-    static void fill(FloatBuffer t, float value, int from, int to) {
-        for (int i = from; i < to; i++) {
-            t.put(i, value);
+    static void fill(FloatBuffer t, float value, int from, int to, Chunks k) {
+        Arrays.fill(k.a, value);
+        for (int at = from; at < to; at += Chunks.LENGTH) {
+            t.put(at, k.a, 0, Math.min(Chunks.LENGTH, to - at));
         }
     }
 
-    static void scale(FloatBuffer t, float alpha, int from, int to) {
-        for (int i = from; i < to; i++) {
-            t.put(i, t.get(i) * alpha);
+    static void scale(FloatBuffer t, float alpha, int from, int to, Chunks k) {
+        float[] x = k.a;
+        for (int at = from; at < to; at += Chunks.LENGTH) {
+            int len = Math.min(Chunks.LENGTH, to - at);
+            t.get(at, x, 0, len);
+            for (int i = 0; i < len; i++) {
+                x[i] *= alpha;
+            }
+            t.put(at, x, 0, len);
         }
     }
 
-    static void axpy(float alpha, FloatBuffer x, FloatBuffer y, int from, int to) {
-        for (int i = from; i < to; i++) {
-            y.put(i, y.get(i) + alpha * x.get(i));
+    static void axpy(float alpha, FloatBuffer xb, FloatBuffer yb, int from, int to, Chunks k) {
+        float[] x = k.a;
+        float[] y = k.b;
+        for (int at = from; at < to; at += Chunks.LENGTH) {
+            int len = Math.min(Chunks.LENGTH, to - at);
+            xb.get(at, x, 0, len);
+            yb.get(at, y, 0, len);
+            for (int i = 0; i < len; i++) {
+                y[i] += alpha * x[i];
+            }
+            yb.put(at, y, 0, len);
         }
     }
 
-    static void add(FloatBuffer a, FloatBuffer b, FloatBuffer out, int from, int to) {
-        for (int i = from; i < to; i++) {
-            out.put(i, a.get(i) + b.get(i));
+    static void add(FloatBuffer ab, FloatBuffer bb, FloatBuffer out, int from, int to, Chunks k) {
+        float[] a = k.a;
+        float[] b = k.b;
+        for (int at = from; at < to; at += Chunks.LENGTH) {
+            int len = Math.min(Chunks.LENGTH, to - at);
+            ab.get(at, a, 0, len);
+            bb.get(at, b, 0, len);
+            for (int i = 0; i < len; i++) {
+                a[i] += b[i];
+            }
+            out.put(at, a, 0, len);
         }
     }
 
-    /** Four partial sums, so the adds do not wait on each other. */
-    static double sumOfSquares(FloatBuffer t, int from, int to) {
+    static void multiply(FloatBuffer ab, FloatBuffer bb, FloatBuffer out, int from, int to, Chunks k) {
+        float[] a = k.a;
+        float[] b = k.b;
+        for (int at = from; at < to; at += Chunks.LENGTH) {
+            int len = Math.min(Chunks.LENGTH, to - at);
+            ab.get(at, a, 0, len);
+            bb.get(at, b, 0, len);
+            for (int i = 0; i < len; i++) {
+                a[i] *= b[i];
+            }
+            out.put(at, a, 0, len);
+        }
+    }
+
+    /** Four partial sums in double, so the adds do not wait on each other. */
+    static double sumOfSquares(FloatBuffer t, int from, int to, Chunks k) {
+        float[] x = k.a;
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;
         double s3 = 0;
-        int i = from;
-        for (; i + 3 < to; i += 4) {
-            double a = t.get(i);
-            double b = t.get(i + 1);
-            double c = t.get(i + 2);
-            double d = t.get(i + 3);
-            s0 += a * a;
-            s1 += b * b;
-            s2 += c * c;
-            s3 += d * d;
-        }
-        for (; i < to; i++) {
-            double a = t.get(i);
-            s0 += a * a;
+        for (int at = from; at < to; at += Chunks.LENGTH) {
+            int len = Math.min(Chunks.LENGTH, to - at);
+            t.get(at, x, 0, len);
+            int i = 0;
+            for (; i + 3 < len; i += 4) {
+                double a = x[i];
+                double b = x[i + 1];
+                double c = x[i + 2];
+                double d = x[i + 3];
+                s0 += a * a;
+                s1 += b * b;
+                s2 += c * c;
+                s3 += d * d;
+            }
+            for (; i < len; i++) {
+                double a = x[i];
+                s0 += a * a;
+            }
         }
         return (s0 + s1) + (s2 + s3);
     }
@@ -68,12 +111,6 @@ final class HostLoops {
             float m = DropoutRandom.uniform(seed, i) >= p ? keep : 0f;
             mask.put(i, m);
             y.put(i, x.get(i) * m);
-        }
-    }
-
-    static void multiply(FloatBuffer a, FloatBuffer b, FloatBuffer out, int from, int to) {
-        for (int i = from; i < to; i++) {
-            out.put(i, a.get(i) * b.get(i));
         }
     }
 

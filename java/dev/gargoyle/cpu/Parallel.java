@@ -8,7 +8,7 @@ import java.util.concurrent.Future;
 /**
  * Splits the long host loops (optimizer steps over ~10M parameters, gradient zeroing) between the
  * calling thread and one owned worker: they are memory-bound, and one core alone does not reach
- * the memory bandwidth. Short loops stay on the caller.
+ * the memory bandwidth. Short loops stay on the caller. Each side gets its own {@link Chunks}.
  */
 final class Parallel implements Resource {
     /** Loops shorter than this run on the calling thread: a hand-off costs about as much. */
@@ -16,12 +16,12 @@ final class Parallel implements Resource {
 
     /** A loop body over {@code [from, to)}. */
     interface Body {
-        void run(int from, int to);
+        void run(int from, int to, Chunks chunks);
     }
 
     /** A loop body that returns a partial sum over {@code [from, to)}. */
     interface SumBody {
-        double run(int from, int to);
+        double run(int from, int to, Chunks chunks);
     }
 
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
@@ -29,25 +29,27 @@ final class Parallel implements Resource {
         t.setDaemon(true);
         return t;
     });
+    private final Chunks callerChunks = new Chunks();
+    private final Chunks workerChunks = new Chunks();
 
     void run(int n, Body body) {
         if (n < SPLIT_AT) {
-            body.run(0, n);
+            body.run(0, n, callerChunks);
             return;
         }
         int mid = half(n);
-        Future<?> other = worker.submit(() -> body.run(mid, n));
-        body.run(0, mid);
+        Future<?> other = worker.submit(() -> body.run(mid, n, workerChunks));
+        body.run(0, mid, callerChunks);
         join(other);
     }
 
     double sum(int n, SumBody body) {
         if (n < SPLIT_AT) {
-            return body.run(0, n);
+            return body.run(0, n, callerChunks);
         }
         int mid = half(n);
-        Future<Double> other = worker.submit(() -> body.run(mid, n));
-        double first = body.run(0, mid);
+        Future<Double> other = worker.submit(() -> body.run(mid, n, workerChunks));
+        double first = body.run(0, mid, callerChunks);
         return first + join(other);
     }
 
