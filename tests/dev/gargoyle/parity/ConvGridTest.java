@@ -3,6 +3,7 @@ package dev.gargoyle.parity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -35,23 +36,43 @@ class ConvGridTest {
 
     @Test
     void allPairsCoversEveryPairThatAValidCaseCanHold() {
-        List<ConvGrid.Case> pairs = ConvGrid.allPairs(1);
-        assertTrue(pairs.stream().allMatch(ConvGrid.Case::valid));
-        assertEquals(pairs, ConvGrid.allPairs(1), "the design depends only on the seed");
-        Set<List<Object>> wanted = pairsOf(ConvGrid.full()), covered = pairsOf(pairs);
-        assertEquals(wanted, covered);
-        assertTrue(pairs.size() < 60, "all-pairs should be a few dozen cases, got " + pairs.size());
+        checkCovering(2, 20);
     }
 
-    private static Set<List<Object>> pairsOf(List<ConvGrid.Case> cases) {
+    @Test
+    void triplesAndQuadruplesCoverWhatValidCasesCanHold() {
+        checkCovering(3, 60);
+        checkCovering(4, 150);
+    }
+
+    private static void checkCovering(int strength, int atMost) {
+        List<ConvGrid.Case> design = ConvGrid.covering(strength, 1);
+        assertTrue(design.stream().allMatch(ConvGrid.Case::valid));
+        assertEquals(design, ConvGrid.covering(strength, 1), "the design depends only on the seed");
+        assertEquals(tuplesOf(ConvGrid.full(), strength), tuplesOf(design, strength));
+        assertTrue(design.size() <= atMost, "strength " + strength + " took " + design.size() + " cases");
+    }
+
+    /** Every (factor, value, factor, value, ...) combination of {@code strength} factors in the cases. */
+    private static Set<List<Object>> tuplesOf(List<ConvGrid.Case> cases, int strength) {
         Set<List<Object>> out = new HashSet<>();
         for (ConvGrid.Case c : cases) {
-            for (int i = 0; i < FACTORS.size(); i++) {
-                for (int j = i + 1; j < FACTORS.size(); j++) {
-                    out.add(List.of(i, FACTORS.get(i).apply(c), j, FACTORS.get(j).apply(c)));
-                }
-            }
+            addTuples(c, strength, 0, new ArrayList<>(), out);
         }
         return out;
+    }
+
+    private static void addTuples(ConvGrid.Case c, int left, int from, List<Object> prefix, Set<List<Object>> out) {
+        if (left == 0) {
+            out.add(List.copyOf(prefix));
+            return;
+        }
+        for (int f = from; f < FACTORS.size(); f++) {
+            prefix.add(f);
+            prefix.add(FACTORS.get(f).apply(c));
+            addTuples(c, left - 1, f + 1, prefix, out);
+            prefix.remove(prefix.size() - 1);
+            prefix.remove(prefix.size() - 1);
+        }
     }
 }

@@ -5,16 +5,11 @@ import dev.gargoyle.tensor.Backend;
 
 /**
  * The parity suite on {@link ReferenceBackend}: a test of the harness (every check must pass on the
- * reference itself), with the all-pairs convolution grid to stay quick.
+ * reference itself).
  */
 class ReferenceBackendParityTest extends BackendParityTests {
     @Override
     protected Backend createBackend() {
         return new ReferenceBackend();
-    }
-
-    @Override
-    protected boolean fullConvGrid() {
-        return false;
     }
 }
