@@ -77,7 +77,7 @@ final class BatchNorm {
                 Primitive bn = b.primitive("dnnl_batch_normalization_forward_primitive_desc_create", false,
                         (pd, attr) -> g.forward(b, dnnl_forward_training, AFFINE, pd, attr));
                 PlanBuilder.Port px = b.input(b.plain(g.dims()), bn.md(dnnl_query_src_md));
-                PlanBuilder.Port py = b.output(bn.md(dnnl_query_dst_md), b.plain(g.dims()), false);
+                PlanBuilder.Port py = b.outputInPlace(px, bn.md(dnnl_query_dst_md), b.plain(g.dims()));
                 b.step(bn.args(DNNL_ARG_SRC, px.inner(), DNNL_ARG_DST, py.inner(), DNNL_ARG_SCALE, gamma,
                         DNNL_ARG_SHIFT, beta, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, varianceMem));
                 x = px.user();
@@ -147,7 +147,7 @@ final class BatchNorm {
                 Primitive bn = b.primitive("dnnl_batch_normalization_forward_primitive_desc_create", false,
                         (pd, attr) -> g.forward(b, dnnl_forward_inference, AFFINE | dnnl_use_global_stats, pd, attr));
                 PlanBuilder.Port px = b.input(b.plain(g.dims()), bn.md(dnnl_query_src_md));
-                PlanBuilder.Port py = b.output(bn.md(dnnl_query_dst_md), b.plain(g.dims()), false);
+                PlanBuilder.Port py = b.outputInPlace(px, bn.md(dnnl_query_dst_md), b.plain(g.dims()));
                 b.step(bn.args(DNNL_ARG_SRC, px.inner(), DNNL_ARG_DST, py.inner(), DNNL_ARG_SCALE, gamma,
                         DNNL_ARG_SHIFT, beta, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance));
                 x = px.user();
@@ -219,7 +219,7 @@ final class BatchNorm {
                                 dnnl_backward, g.inner(b), g.inner(b), g.inner(b), g.eps(), AFFINE, hint, attr));
                 PlanBuilder.Port px = b.input(b.plain(g.dims()), bn.md(dnnl_query_src_md));
                 PlanBuilder.Port pdy = b.input(b.plain(g.dims()), bn.md(dnnl_query_diff_dst_md));
-                PlanBuilder.Port pdx = b.output(bn.md(dnnl_query_diff_src_md), b.plain(g.dims()), false);
+                PlanBuilder.Port pdx = b.outputInPlace(pdy, bn.md(dnnl_query_diff_src_md), b.plain(g.dims()));
                 b.step(bn.args(DNNL_ARG_SRC, px.inner(), DNNL_ARG_DIFF_DST, pdy.inner(), DNNL_ARG_SCALE, gamma,
                         DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, varianceMem, DNNL_ARG_DIFF_SRC, pdx.inner(),
                         DNNL_ARG_DIFF_SCALE, dgammaMem, DNNL_ARG_DIFF_SHIFT, dbetaMem));

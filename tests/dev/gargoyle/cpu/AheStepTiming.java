@@ -179,6 +179,7 @@ final class AheStepTiming {
         }
         cpu.copyFromHost(images, 0, x[0]);
 
+        long tensorsOnly = cpu.memoryInUse();
         double[] stepMs = new double[steps];
         for (int s = 0; s < steps + 2; s++) {
             if (s == 2) {
@@ -242,6 +243,8 @@ final class AheStepTiming {
         System.out.printf("step ms: median %.1f (min %.1f, max %.1f) -> %.0f images/s%n", median, sorted[0],
                 sorted[steps - 1], batch * 1000 / median);
         nanos.forEach((k, n) -> System.out.printf("  %-22s %7.1f ms/step%n", k, n / 1e6 / steps));
+        System.out.printf("native memory of the backend beyond the tensors (plans, arena): %.1f MiB%n",
+                (cpu.memoryInUse() - tensorsOnly) / 1048576.0);
         for (Tensor t : owned) {
             t.close();
         }
