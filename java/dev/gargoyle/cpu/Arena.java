@@ -25,10 +25,6 @@ final class Arena implements Resource {
         return block.address().address();
     }
 
-    long bytes() {
-        return block.bytes();
-    }
-
     static long align(long bytes) {
         return (bytes + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
     }

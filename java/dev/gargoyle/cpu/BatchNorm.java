@@ -5,11 +5,13 @@ import static org.bytedeco.dnnl.global.dnnl.*;
 import dev.gargoyle.tensor.Shape;
 import dev.gargoyle.tensor.Tensor;
 import java.nio.FloatBuffer;
+import org.bytedeco.dnnl.dnnl_memory_desc;
 import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 
 /**
- * oneDNN spatial batch normalisation on NCHW tensors: training forward, inference forward and
+ * oneDNN spatial batch normalisation on NCHW tensors, run in a channel-blocked layout where the
+ * channels allow (see {@link MemoryDesc#channelBlocked}): training forward, inference forward and
  * backward side by side. The Backend keeps {@code 1/sqrt(var + eps)} for backward while oneDNN
  * takes the variance; running statistics and parameter-gradient accumulation are per-channel
  * Java loops around the primitive.
@@ -30,9 +32,14 @@ final class BatchNorm {
             return new long[] {x.dim(1)};
         }
 
+        /** The layout the primitive runs in; {@link PlanBuilder#input} and {@code output} bridge to nchw. */
+        dnnl_memory_desc inner(PlanBuilder b) {
+            return b.tagged(MemoryDesc.channelBlocked(x.dim(1)), dims());
+        }
+
         int forward(PlanBuilder b, int propKind, int flags, dnnl_primitive_desc pd, dnnl_primitive_attr attr) {
             return dnnl_batch_normalization_forward_primitive_desc_create(pd, b.ctx.engine, propKind,
-                    b.plain(dims()), b.plain(dims()), eps, flags, attr);
+                    inner(b), inner(b), eps, flags, attr);
         }
     }
 
@@ -61,8 +68,6 @@ final class BatchNorm {
             this.perChannel = g.x().numel() / g.x().dim(1);
             PlanBuilder b = new PlanBuilder(ctx);
             try {
-                x = b.user(b.plain(g.dims()));
-                y = b.user(b.plain(g.dims()));
                 gamma = b.user(b.plain(g.channels()));
                 beta = b.user(b.plain(g.channels()));
                 mean = b.user(b.plain(g.channels()));
@@ -71,8 +76,12 @@ final class BatchNorm {
                 varianceMem.bind(variance.address());
                 Primitive bn = b.primitive("dnnl_batch_normalization_forward_primitive_desc_create", false,
                         (pd, attr) -> g.forward(b, dnnl_forward_training, AFFINE, pd, attr));
-                b.step(bn.args(DNNL_ARG_SRC, x, DNNL_ARG_DST, y, DNNL_ARG_SCALE, gamma, DNNL_ARG_SHIFT, beta,
-                        DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, varianceMem));
+                PlanBuilder.Port px = b.input(b.plain(g.dims()), bn.md(dnnl_query_src_md));
+                PlanBuilder.Port py = b.outputInPlace(px, bn.md(dnnl_query_dst_md), b.plain(g.dims()));
+                b.step(bn.args(DNNL_ARG_SRC, px.inner(), DNNL_ARG_DST, py.inner(), DNNL_ARG_SCALE, gamma,
+                        DNNL_ARG_SHIFT, beta, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, varianceMem));
+                x = px.user();
+                y = py.user();
                 plan = b.build();
             } catch (RuntimeException e) {
                 b.abandon();
@@ -131,16 +140,18 @@ final class BatchNorm {
         Inference(DnnlContext ctx, Geometry g) {
             PlanBuilder b = new PlanBuilder(ctx);
             try {
-                x = b.user(b.plain(g.dims()));
-                y = b.user(b.plain(g.dims()));
                 gamma = b.user(b.plain(g.channels()));
                 beta = b.user(b.plain(g.channels()));
                 mean = b.user(b.plain(g.channels()));
                 variance = b.user(b.plain(g.channels()));
                 Primitive bn = b.primitive("dnnl_batch_normalization_forward_primitive_desc_create", false,
                         (pd, attr) -> g.forward(b, dnnl_forward_inference, AFFINE | dnnl_use_global_stats, pd, attr));
-                b.step(bn.args(DNNL_ARG_SRC, x, DNNL_ARG_DST, y, DNNL_ARG_SCALE, gamma, DNNL_ARG_SHIFT, beta,
-                        DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance));
+                PlanBuilder.Port px = b.input(b.plain(g.dims()), bn.md(dnnl_query_src_md));
+                PlanBuilder.Port py = b.outputInPlace(px, bn.md(dnnl_query_dst_md), b.plain(g.dims()));
+                b.step(bn.args(DNNL_ARG_SRC, px.inner(), DNNL_ARG_DST, py.inner(), DNNL_ARG_SCALE, gamma,
+                        DNNL_ARG_SHIFT, beta, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance));
+                x = px.user();
+                y = py.user();
                 plan = b.build();
             } catch (RuntimeException e) {
                 b.abandon();
@@ -190,9 +201,6 @@ final class BatchNorm {
             int channels = g.x().dim(1);
             PlanBuilder b = new PlanBuilder(ctx);
             try {
-                x = b.user(b.plain(g.dims()));
-                dy = b.user(b.plain(g.dims()));
-                dx = b.user(b.plain(g.dims()));
                 gamma = b.user(b.plain(g.channels()));
                 mean = b.user(b.plain(g.channels()));
                 variance = b.own(new HostFloats(channels));
@@ -208,11 +216,16 @@ final class BatchNorm {
                         (pd, attr) -> g.forward(b, dnnl_forward_training, AFFINE, pd, attr));
                 Primitive bn = b.primitive("dnnl_batch_normalization_backward_primitive_desc_create", false,
                         (pd, attr) -> dnnl_batch_normalization_backward_primitive_desc_create(pd, ctx.engine,
-                                dnnl_backward, b.plain(g.dims()), b.plain(g.dims()), b.plain(g.dims()), g.eps(),
-                                AFFINE, hint, attr));
-                b.step(bn.args(DNNL_ARG_SRC, x, DNNL_ARG_DIFF_DST, dy, DNNL_ARG_SCALE, gamma, DNNL_ARG_MEAN, mean,
-                        DNNL_ARG_VARIANCE, varianceMem, DNNL_ARG_DIFF_SRC, dx,
+                                dnnl_backward, g.inner(b), g.inner(b), g.inner(b), g.eps(), AFFINE, hint, attr));
+                PlanBuilder.Port px = b.input(b.plain(g.dims()), bn.md(dnnl_query_src_md));
+                PlanBuilder.Port pdy = b.input(b.plain(g.dims()), bn.md(dnnl_query_diff_dst_md));
+                PlanBuilder.Port pdx = b.outputInPlace(pdy, bn.md(dnnl_query_diff_src_md), b.plain(g.dims()));
+                b.step(bn.args(DNNL_ARG_SRC, px.inner(), DNNL_ARG_DIFF_DST, pdy.inner(), DNNL_ARG_SCALE, gamma,
+                        DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, varianceMem, DNNL_ARG_DIFF_SRC, pdx.inner(),
                         DNNL_ARG_DIFF_SCALE, dgammaMem, DNNL_ARG_DIFF_SHIFT, dbetaMem));
+                x = px.user();
+                dy = pdy.user();
+                dx = pdx.user();
                 plan = b.build();
             } catch (RuntimeException e) {
                 b.abandon();

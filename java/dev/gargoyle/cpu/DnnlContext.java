@@ -12,8 +12,8 @@ import org.bytedeco.dnnl.dnnl_stream;
 final class DnnlContext implements Resource {
     final dnnl_engine engine = new dnnl_engine();
     final dnnl_stream stream = new dnnl_stream();
-    final Arena arena = new Arena();
     final NativeAddress address = new NativeAddress();
+    final Arena arena;
 
     DnnlContext() {
         check("dnnl_engine_create", dnnl_engine_create(engine, dnnl_cpu, 0));
@@ -22,6 +22,7 @@ final class DnnlContext implements Resource {
             dnnl_engine_destroy(engine);
             check("dnnl_stream_create", s);
         }
+        arena = new Arena();
     }
 
     /**

@@ -146,20 +146,23 @@ final class HostLoops {
         return total / n;
     }
 
-    /** uint8 HWC pixels of {@code n} images to normalised float NCHW. */
+    /** uint8 HWC pixels of {@code n} images to normalised float NCHW, through a table of the 256 values per channel. */
     static void imagesToTensor(ByteBuffer pixels, int n, int height, int width, float[] mean, float[] std,
                                FloatBuffer dst) {
+        float[][] table = new float[3][256];
+        for (int c = 0; c < 3; c++) {
+            for (int v = 0; v < 256; v++) {
+                table[c][v] = (v / 255f - mean[c]) / std[c];
+            }
+        }
         int plane = height * width;
         for (int img = 0; img < n; img++) {
-            int src = img * plane * 3;
-            int out = img * plane * 3;
+            int base = img * plane * 3;
             for (int c = 0; c < 3; c++) {
-                float m = mean[c];
-                float s = std[c];
-                int to = out + c * plane;
-                for (int i = 0; i < plane; i++) {
-                    float v = (pixels.get(src + 3 * i + c) & 0xFF) / 255f;
-                    dst.put(to + i, (v - m) / s);
+                float[] t = table[c];
+                int to = base + c * plane;
+                for (int i = 0, from = base + c; i < plane; i++, from += 3) {
+                    dst.put(to + i, t[pixels.get(from) & 0xFF]);
                 }
             }
         }

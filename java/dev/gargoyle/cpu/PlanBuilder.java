@@ -124,6 +124,20 @@ final class PlanBuilder {
         return new Port(user, inner);
     }
 
+    /**
+     * Like {@link #output}, but computed over {@code input}'s blocked copy, for primitives that may
+     * overwrite their input in place (batch-norm): one arena buffer fewer, and a warmer cache.
+     * {@code chosen} must be the layout of that copy.
+     */
+    Port outputInPlace(Port input, dnnl_memory_desc chosen, dnnl_memory_desc plainMd) {
+        if (input.inner() == input.user()) {
+            return output(chosen, plainMd, false);
+        }
+        DnnlMemory user = user(plainMd);
+        after.add(reorder(chosen, plainMd, false).args(DNNL_ARG_FROM, input.inner(), DNNL_ARG_TO, user));
+        return new Port(user, input.inner());
+    }
+
     private Primitive reorder(dnnl_memory_desc from, dnnl_memory_desc to, boolean accumulate) {
         return primitive("dnnl_reorder_primitive_desc_create", accumulate,
                 (pd, attr) -> dnnl_reorder_primitive_desc_create(pd, from, ctx.engine, to, ctx.engine, attr));

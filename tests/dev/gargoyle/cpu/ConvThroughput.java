@@ -32,8 +32,9 @@ final class ConvThroughput {
         Random random = new Random(1);
         try (Backend cpu = Backends.create(Device.cpu())) {
             System.out.println(cpu.describe() + ", batch " + batch + ", median of " + repeats);
-            System.out.printf("%-16s %10s %12s %12s %12s   %s%n", "layer", "GFLOP", "forward", "bwd data",
-                    "bwd weights", "(GFLOP/s; ms per call)");
+            System.out.printf("%-16s %8s %19s %19s %19s%n", "layer", "GFLOP", "forward", "bwd data", "bwd weights");
+            System.out.printf("%-16s %8s %19s %19s %19s%n", "", "", "GFLOP/s (ms) best", "GFLOP/s (ms) best",
+                    "GFLOP/s (ms) best");
             double[] total = new double[3];
             for (int[] l : LAYERS) {
                 Shape xs = Shape.of(batch, l[0], l[2], l[2]);
@@ -43,28 +44,32 @@ final class ConvThroughput {
                      Tensor y = cpu.allocate(spec.outputShape("bench", xs, ws)); Tensor dx = cpu.allocate(xs);
                      Tensor dw = cpu.allocate(ws); Tensor db = cpu.allocate(b.shape())) {
                     double flops = spec.flops(xs, ws);
-                    double[] ms = {
+                    double[][] ms = {
                         time(repeats, () -> cpu.conv2dForward(x, w, b, spec, y)),
                         time(repeats, () -> cpu.conv2dBackwardData(y, w, spec, dx)),
                         time(repeats, () -> cpu.conv2dBackwardWeights(x, y, spec, dw, db))};
                     System.out.printf("%3d->%3d @%3dx%-3d %8.3f %s %s %s%n", l[0], l[1], l[2], l[2], flops / 1e9,
                             cell(flops, ms[0]), cell(flops, ms[1]), cell(flops, ms[2]));
                     for (int i = 0; i < 3; i++) {
-                        total[i] += ms[i];
+                        total[i] += ms[i][0];
                     }
                 }
             }
-            System.out.printf("total ms per batch: forward %.1f, backward data %.1f, backward weights %.1f%n",
+            System.out.printf("total median ms per batch: forward %.1f, backward data %.1f, backward weights %.1f%n",
                     total[0], total[1], total[2]);
         }
     }
 
-    private static String cell(double flops, double ms) {
-        return String.format("%6.0f (%5.1f)", flops / 1e6 / ms, ms);
+    /** Median GFLOP/s, its milliseconds per call, and the best repeat's GFLOP/s (what a quiet machine gives). */
+    private static String cell(double flops, double[] ms) {
+        return String.format("%5.0f (%5.1f) %4.0f", flops / 1e6 / ms[0], ms[0], flops / 1e6 / ms[1]);
     }
 
-    /** Median milliseconds of one call, over {@code repeats} timings of enough calls for ~0.2 s each. */
-    private static double time(int repeats, Runnable op) {
+    /**
+     * Milliseconds of one call, median and best, over {@code repeats} timings of enough calls for
+     * ~0.2 s each.
+     */
+    private static double[] time(int repeats, Runnable op) {
         for (int i = 0; i < 3; i++) {
             op.run();
         }
@@ -80,7 +85,7 @@ final class ConvThroughput {
             ms[r] = (System.nanoTime() - start) / 1e6 / calls;
         }
         Arrays.sort(ms);
-        return ms[repeats / 2];
+        return new double[] {ms[repeats / 2], ms[0]};
     }
 
     private static Tensor random(Backend cpu, Shape s, Random random) {

@@ -114,6 +114,63 @@ class CpuLayersTest {
     }
 
     @Test
+    void batchNormKeepsChannelsApartInTheBlockedLayout() {
+        // 32 channels (a whole number of blocks, so oneDNN runs nChw16c): channel c holds c ± 1 in a
+        // checkerboard, mean c and biased variance 1; gamma = c, beta = -c
+        int c = 32;
+        float eps = 1e-5f;
+        Shape xs = Shape.of(2, c, 1, 4);
+        float[] xv = new float[(int) xs.numel()];
+        float[] gv = new float[c];
+        float[] bv = new float[c];
+        float[] expected = new float[xv.length];
+        double inv = 1 / Math.sqrt(1 + eps);
+        for (int ch = 0; ch < c; ch++) {
+            gv[ch] = ch;
+            bv[ch] = -ch;
+            for (int n = 0; n < 2; n++) {
+                for (int i = 0; i < 4; i++) {
+                    int sign = (n + i) % 2 == 0 ? -1 : 1;
+                    int at = (n * c + ch) * 4 + i;
+                    xv[at] = ch + sign;
+                    expected[at] = (float) (ch * sign * inv - ch);
+                }
+            }
+        }
+        Shape cs = Shape.of(c);
+        try (Tensor x = t(xs, xv); Tensor gamma = t(cs, gv); Tensor beta = t(cs, bv); Tensor rm = cpu.allocate(cs);
+             Tensor rv = cpu.allocate(cs); Tensor y = cpu.allocate(xs); Tensor mean = cpu.allocate(cs);
+             Tensor invStd = cpu.allocate(cs); Tensor dx = cpu.allocate(xs); Tensor dgamma = cpu.allocate(cs);
+             Tensor dbeta = cpu.allocate(cs)) {
+            cpu.batchNormForwardTraining(x, gamma, beta, rm, rv, 0.1f, eps, y, mean, invStd);
+            assertArrayEquals(expected, y.toArray(), 1e-4f);
+            float[] means = mean.toArray();
+            for (int ch = 0; ch < c; ch++) {
+                assertEquals(ch, means[ch], 1e-5f, "mean of channel " + ch);
+            }
+            // dy = the checkerboard sign s, xhat = s·inv: dbeta = Σdy = 0, dgamma = Σ dy·xhat = 8·inv,
+            // dx = gamma·inv/8 · (8·s - xhat·dgamma) = gamma·s·inv·(1 - inv²) = gamma·s·inv·eps/(1 + eps)
+            float[] dyv = new float[xv.length];
+            float[] dxExpected = new float[xv.length];
+            for (int i = 0; i < dyv.length; i++) {
+                int ch = (i / 4) % c;
+                dyv[i] = xv[i] - ch;
+                dxExpected[i] = (float) (ch * dyv[i] * inv * eps / (1 + eps));
+            }
+            try (Tensor dy = t(xs, dyv)) {
+                cpu.batchNormBackward(x, dy, gamma, mean, invStd, eps, dx, dgamma, dbeta);
+            }
+            float[] dg = dgamma.toArray();
+            float[] db = dbeta.toArray();
+            for (int ch = 0; ch < c; ch++) {
+                assertEquals(8 * inv, dg[ch], 1e-4, "dgamma of channel " + ch);
+                assertEquals(0, db[ch], 1e-5, "dbeta of channel " + ch);
+            }
+            assertArrayEquals(dxExpected, dx.toArray(), 5e-6f, "float cancellation in 8·s - xhat·dgamma");
+        }
+    }
+
+    @Test
     void batchNormInferenceUsesRunningStatistics() {
         float eps = 0;
         Shape two = Shape.of(2);
