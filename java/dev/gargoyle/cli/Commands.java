@@ -3,6 +3,7 @@ package dev.gargoyle.cli;
 import dev.gargoyle.tensor.Device;
 import dev.gargoyle.train.ModelSpec;
 import dev.gargoyle.viz.ModelInput;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
@@ -38,6 +39,14 @@ final class Commands {
         }
         throw new IllegalArgumentException(weights + " was trained on classes " + model + " but " + dataRoot
                 + " has classes " + data);
+    }
+
+    /** Throws naming {@code option} when {@code file} is not there, before anything else is loaded. */
+    static void requireFile(String option, Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(option + ": " + (Files.exists(file) ? "not a file: " : "no such file: ")
+                    + file);
+        }
     }
 
     /** What the visualisation commands need to feed a checkpoint's model. */

@@ -8,6 +8,7 @@ import dev.gargoyle.viz.ClassImages;
 import dev.gargoyle.viz.ModelInput;
 import dev.gargoyle.viz.Pictures;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +22,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code gargoyle dream}: the image each class wants, by gradient ascent on the input. */
 @Command(name = "dream", sortOptions = false, showDefaultValues = true, description = {
-    "Make the image a class wants: start from noise (or --init), then let Adam change the input pixels to",
-    "raise the class logit. Regularisers (--l2, --jitter, --blur-every) are off by default."})
+    "Make the image a class wants: start from noise (or --init), then let Adam change the input pixels "
+        + "to raise the class logit.",
+    "Regularisers (--l2, --jitter, --blur-every) make the images more recognisable; they are off by default."})
 final class DreamCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -63,9 +65,13 @@ final class DreamCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+        Commands.requireFile("--weights", weights);
         try (Backend backend = Backends.create(Commands.device(device));
              Checkpoint.Loaded loaded = Checkpoint.load(weights, backend)) {
             ModelInput input = Commands.modelInput(loaded.spec());
+            // Only gradients with respect to the input and activations are wanted: frozen parameters
+            // spare every layer its weight-gradient work (about a third of a step).
+            loaded.model().freeze(name -> true);
             List<Integer> classes = new ArrayList<>();
             if (className.equals("all")) {
                 for (int i = 0; i < input.classes().size(); i++) {
@@ -81,7 +87,7 @@ final class DreamCommand implements Callable<Integer> {
             try {
                 for (int c : classes) {
                     if (bar != null) {
-                        bar.setExtraMessage(input.classes().get(c));
+                        bar.setExtraMessage("| " + input.classes().get(c));
                     }
                     ClassImages.ClassImage image = ClassImages.dream(loaded.model(), input, c, start, options,
                             s -> {
@@ -97,11 +103,12 @@ final class DreamCommand implements Callable<Integer> {
                 }
             }
             String regularisers = describeRegularisers();
+            String how = String.format(Locale.ROOT, "Adam on the input: %d steps, lr %s, %s, %s", steps,
+                    BigDecimal.valueOf(lr).stripTrailingZeros().toPlainString(),
+                    init == null ? "from noise (seed " + seed + ")" : "from " + init.getFileName(), regularisers);
             Pictures.writeClassImages(out, images, images.size() == 1 ? "The image class '"
-                    + images.get(0).className() + "' wants" : "The image each class wants",
-                    String.format(Locale.ROOT, "Adam on the input, %d steps, lr %g, %s, %s  |  p: softmax of the "
-                            + "saved image  |  %s", steps, lr, init == null ? "from noise (seed " + seed + ")"
-                            : "from " + init.getFileName(), regularisers, weights.getFileName()));
+                    + images.get(0).className() + "' wants" : "The image each class wants", how,
+                    "p: the class's softmax probability for the saved 8-bit image  |  " + weights.getFileName());
             for (ClassImages.ClassImage image : images) {
                 o.printf(Locale.ROOT, "%-20s p = %.4f  (before 8-bit rounding %.4f)  logit %.3f -> %.3f%n",
                         image.className(), image.probability(), image.inputProbability(), image.startLogit(),

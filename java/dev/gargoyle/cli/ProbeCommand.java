@@ -24,9 +24,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code gargoyle probe}: class-selective units, layer by layer. */
 @Command(name = "probe", sortOptions = false, showDefaultValues = true, description = {
-    "Find class-selective units: for every unit of the five conv layers (after batch-norm and ReLU) and of",
-    "the two hidden linear layers, the top-k images by mean activation; purity is the share of them in the",
-    "unit's most frequent class. Writes probe.csv, layers.csv, layers.png and units.png to --out."})
+    "Find class-selective units: for every unit of the five conv layers (after batch-norm and ReLU) and of "
+        + "the two hidden linear layers, the top-k images by mean activation; a unit's purity is the share of "
+        + "them in its most frequent class.",
+    "Writes probe.csv, layers.csv, layers.png and units.png to --out and prints the layer table."})
 final class ProbeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -69,6 +70,7 @@ final class ProbeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+        Commands.requireFile("--weights", weights);
         DataSplits splits = ImageFolder.open(data, OpenOptions.defaults().withValSplit(0).withThreads(threads));
         List<ImageFolder> parts = parts(splits);
         int images = parts.stream().mapToInt(ImageFolder::size).sum();

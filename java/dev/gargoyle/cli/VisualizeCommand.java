@@ -24,9 +24,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code gargoyle visualize}: what a filter (or, by Grad-CAM, a class) sees in an image. */
 @Command(name = "visualize", sortOptions = false, showDefaultValues = true, description = {
-    "Show what a conv layer's filter sees in an image, as a feature map beside the image and over it.",
-    "The map weighs the layer's activations by the pooled gradients of the filter's mean activation",
-    "(--filter) or of a class logit (--class, Grad-CAM). Without either: Grad-CAM of the predicted class."})
+    "Show what a conv layer's filter sees in an image: the feature map beside the image and over it.",
+    "The map weighs the layer's activations by the pooled gradients of the filter's mean activation "
+        + "(--filter) or of a class logit (--class, Grad-CAM); without either, of the predicted class."})
 final class VisualizeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -52,9 +52,13 @@ final class VisualizeCommand implements Callable<Integer> {
         if (filter != null && className != null) {
             throw new UsageException("--filter and --class cannot be combined");
         }
+        Commands.requireFile("--weights", weights);
         try (Backend backend = Backends.create(Commands.device(device));
              Checkpoint.Loaded loaded = Checkpoint.load(weights, backend)) {
             Model model = loaded.model();
+            // Only gradients with respect to the input and activations are wanted: frozen parameters
+            // spare every layer its weight-gradient work (about a third of a step).
+            loaded.model().freeze(name -> true);
             ModelInput input = Commands.modelInput(loaded.spec());
             String name = Commands.option("--layer", () -> Layers.featureLayer(model, layer));
             int filters = FeatureMaps.filterCount(model, name);
@@ -75,7 +79,8 @@ final class VisualizeCommand implements Callable<Integer> {
                 if (all) {
                     List<FeatureMaps.FeatureMap> maps = FeatureMaps.allFilters(model, x, name);
                     Pictures.writeFilterGrid(out, rgb, size, maps, "All " + filters + " filters of " + where,
-                            "each map scaled to its own maximum (shown after the index)  |  " + context);
+                            "each map scaled to its own maximum; after the index: that maximum, % of the strongest filter's  |  "
+                                    + context);
                     wrote = "all " + filters + " filters of " + where;
                 } else {
                     boolean byClass = filterIndex == null;

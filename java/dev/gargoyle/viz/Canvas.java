@@ -194,7 +194,9 @@ final class Canvas {
     /** Encodes {@code bgr} as PNG and writes it atomically (a temporary file, then a rename). */
     static void writePng(Path file, Mat bgr) throws IOException {
         BytePointer encoded = new BytePointer();
-        if (!opencv_imgcodecs.imencode(".png", bgr, encoded, new IntPointer())) {
+        // Level 9 rather than OpenCV's fast default: these pictures are written once and kept.
+        IntPointer params = new IntPointer(opencv_imgcodecs.IMWRITE_PNG_COMPRESSION, 9);
+        if (!opencv_imgcodecs.imencode(".png", bgr, encoded, params)) {
             throw new IOException("OpenCV could not encode " + file + " as PNG");
         }
         byte[] bytes = new byte[(int) encoded.limit()];

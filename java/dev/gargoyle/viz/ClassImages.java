@@ -70,11 +70,11 @@ public final class ClassImages {
 
     /**
      * A dreamed image: {@code size·size·3} RGB bytes (HWC), the softmax probability of its class for
-     * that 8-bit image as saved, for the float input before rounding and clipping, and the class
-     * logit at the start and at the end.
+     * that 8-bit image as saved and for the optimised input before rounding and clipping, the class
+     * logit at the start and at the end, and that input itself ({@code [3,size,size]}, normalised).
      */
     public record ClassImage(int classIndex, String className, int size, byte[] rgb, double probability,
-                             double inputProbability, float startLogit, float endLogit) {
+                             double inputProbability, float startLogit, float endLogit, float[] input) {
     }
 
     /**
@@ -122,13 +122,14 @@ public final class ClassImages {
                 onStep.accept(step);
             }
             model.zeroGrad();
+            float[] optimised = x.toArray();
             float[] logits = model.forward(x).toArray();
             double inputProbability = Softmax.of(logits)[classIndex];
-            byte[] rgb = input.toPixels(x.toArray());
+            byte[] rgb = input.toPixels(optimised);
             input.load(rgb, x);
             double probability = Softmax.of(model.forward(x).toArray())[classIndex];
             return new ClassImage(classIndex, input.classes().get(classIndex), size, rgb, probability,
-                    inputProbability, startLogit, logits[classIndex]);
+                    inputProbability, startLogit, logits[classIndex], optimised);
         }
     }
 

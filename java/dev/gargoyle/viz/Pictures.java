@@ -31,7 +31,7 @@ public final class Pictures {
     public static void writeFeatureMap(Path file, byte[] rgb, int size, FeatureMaps.FeatureMap map,
                                        List<String> mapCaption, String title, String subtitle) throws IOException {
         try (PointerScope scope = new PointerScope()) {
-            Mat image = Canvas.enlarge(Canvas.fromRgb(rgb, size), PANEL, false);
+            Mat image = Canvas.enlarge(Canvas.fromRgb(rgb, size), PANEL, true);
             Mat heat = Canvas.heat(map.normalised(), map.height(), map.width(), PANEL);
             Mat overlay = Canvas.blend(image, heat, OVERLAY_IMAGE);
             List<String> mapLines = new ArrayList<>(List.of("Feature Map"));
@@ -76,20 +76,26 @@ public final class Pictures {
         return out;
     }
 
-    /** Every filter's map as an overlay tile labelled with its index, in a grid, after the image itself. */
+    /**
+     * Every filter's map as an overlay tile after the image itself, in a grid; each map is scaled to
+     * its own maximum, and labelled with its index and that maximum as a share of the strongest filter's.
+     */
     public static void writeFilterGrid(Path file, byte[] rgb, int size, List<FeatureMaps.FeatureMap> maps,
                                        String title, String subtitle) throws IOException {
         int tile = maps.size() <= 64 ? 112 : 80;
         int columns = (int) Math.ceil(Math.sqrt(maps.size() + 1) * 1.4);
+        double strongest = maps.stream().mapToDouble(FeatureMaps.FeatureMap::max).max().orElse(0);
         try (PointerScope scope = new PointerScope()) {
-            Mat image = Canvas.enlarge(Canvas.fromRgb(rgb, size), tile, false);
+            Mat image = Canvas.enlarge(Canvas.fromRgb(rgb, size), tile, true);
             double s = 0.4;
             List<Mat> tiles = new ArrayList<>();
             tiles.add(Canvas.captioned(image, s, "image"));
             for (FeatureMaps.FeatureMap m : maps) {
                 int f = ((FeatureMaps.Filter) m.target()).index();
                 Mat heat = Canvas.heat(m.normalised(), m.height(), m.width(), tile);
-                String label = m.max() > 0 ? String.format(Locale.ROOT, "#%d %.2g", f, m.max()) : "#" + f + " zero";
+                String label = m.max() > 0
+                        ? String.format(Locale.ROOT, "#%d %.0f%%", f, Math.max(1, 100 * m.max() / strongest))
+                        : "#" + f + " zero";
                 tiles.add(Canvas.captioned(Canvas.blend(image, heat, OVERLAY_IMAGE), s, label));
             }
             Canvas.writePng(file, Canvas.titled(Canvas.grid(tiles, columns), title, subtitle));
@@ -98,7 +104,7 @@ public final class Pictures {
 
     /** Dreamed images in a grid, each labelled with its class and its final probability. */
     public static void writeClassImages(Path file, List<ClassImages.ClassImage> images, String title,
-                                        String subtitle) throws IOException {
+                                        String... subtitles) throws IOException {
         try (PointerScope scope = new PointerScope()) {
             List<Mat> tiles = new ArrayList<>();
             for (ClassImages.ClassImage c : images) {
@@ -107,7 +113,7 @@ public final class Pictures {
                 tiles.add(Canvas.captioned(tile, 0.5, c.className(),
                         String.format(Locale.ROOT, "p = %.3f", c.probability())));
             }
-            Canvas.writePng(file, Canvas.titled(Canvas.grid(tiles, Math.min(5, tiles.size())), title, subtitle));
+            Canvas.writePng(file, Canvas.titled(Canvas.grid(tiles, Math.min(5, tiles.size())), title, subtitles));
         }
     }
 
@@ -135,7 +141,7 @@ public final class Pictures {
                 for (int i = 0; i < shown; i++) {
                     Sample sample = result.images().get(u.top()[i]);
                     Mat img = Canvas.enlarge(Canvas.fromRgb(Images.readRgb(sample.path(), imageSize), imageSize), px,
-                            false);
+                            true);
                     Scalar colour = sample.label() == u.majorityClass() ? new Scalar(60, 170, 60, 0)
                             : new Scalar(190, 190, 190, 0);
                     Mat framed = new Mat();

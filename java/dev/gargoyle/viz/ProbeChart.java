@@ -72,7 +72,8 @@ public final class ProbeChart {
     }
 
     private static CategoryChart purity(UnitProbe.Result r) {
-        CategoryChart c = chart("Purity of each unit's top " + r.topK() + " images", "purity");
+        CategoryChart c = chart("Purity of each unit's top " + r.topK() + " images (silent units left out)",
+                "purity");
         c.addSeries("mean", labels(r), r.layers().stream().map(UnitProbe.LayerSummary::meanPurity).toList())
                 .setFillColor(new Color(0x4e79a7));
         c.addSeries("max", labels(r), r.layers().stream().map(UnitProbe.LayerSummary::maxPurity).toList())
@@ -81,6 +82,7 @@ public final class ProbeChart {
                 r.layers().stream().map(UnitProbe.LayerSummary::chancePurity).toList())
                 .setFillColor(new Color(0xbab0ac));
         c.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal);
         return c;
     }
 

@@ -29,12 +29,16 @@ import java.util.function.IntConsumer;
  *
  * <p>A conv unit's activation on an image is the spatial mean of its channel after the layer's
  * batch-norm and ReLU (what the next block receives, on a scale batch-norm makes comparable across
- * channels); a hidden linear unit's is its ReLU output.
+ * channels); a hidden linear unit's is its ReLU output. Images of equal activation (a ReLU unit is
+ * often 0 on many) are ranked in a seeded random order of the images, so filling a top-k with them
+ * picks no class. A unit whose top-k activations are all equal (typically 0 on every image) is
+ * <em>silent</em>: its ranking says nothing, so it is left out of the layer's purity figures.
  */
 public final class UnitProbe {
     /** Purity from which a unit counts as class-selective. */
     public static final double SELECTIVE = 0.5;
     private static final long CHANCE_SEED = 0x6368616e6365L;
+    private static final long TIE_SEED = 0x74696573L;
 
     private UnitProbe() {
     }
@@ -69,17 +73,29 @@ public final class UnitProbe {
      */
     public record Unit(ProbedLayer layer, int index, int[] top, float[] topActivations, int majorityClass,
                        int majorityCount, double purity, double chancePurity) {
+        /** True when all its top activations are equal: the unit does not rank images (e.g. a dead ReLU). */
+        public boolean silent() {
+            for (float v : topActivations) {
+                if (v != topActivations[0]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Not silent, and purity at least {@value UnitProbe#SELECTIVE}. */
         public boolean selective() {
-            return purity >= SELECTIVE;
+            return !silent() && purity >= SELECTIVE;
         }
     }
 
     /**
-     * A layer's units in figures: mean and maximum purity, the mean purity with shuffled labels
-     * (what purity looks like when units ignore the class), and the selective units per class.
+     * A layer's units in figures: how many are silent, then over the others the mean and maximum
+     * purity, the mean purity with shuffled labels (what purity looks like when units ignore the
+     * class), and the selective units per class.
      */
-    public record LayerSummary(ProbedLayer layer, int units, double meanPurity, double maxPurity, double chancePurity,
-                               int[] selectiveByClass) {
+    public record LayerSummary(ProbedLayer layer, int units, int silent, double meanPurity, double maxPurity,
+                               double chancePurity, int[] selectiveByClass) {
         public int selective() {
             int n = 0;
             for (int c : selectiveByClass) {
@@ -141,6 +157,7 @@ public final class UnitProbe {
         }
         List<String> classes = parts.get(0).classes();
         Map<String, Shape> shapes = Layers.outputShapes(model);
+        int[] tieRank = tieRank(parts.stream().mapToInt(ImageFolder::size).sum());
         List<Recorder> recorders = new ArrayList<>();
         for (ProbedLayer l : layers) {
             model.module(l.module());
@@ -149,7 +166,7 @@ public final class UnitProbe {
                 throw new IllegalArgumentException("probe: layer " + l.module() + " has output " + s
                         + "; expected [N, C, H, W] or [N, F]");
             }
-            recorders.add(new Recorder(s.dim(1), options.topK()));
+            recorders.add(new Recorder(s.dim(1), new TopK(s.dim(1), options.topK(), tieRank)));
         }
         List<Sample> images = new ArrayList<>();
         model.eval();
@@ -237,8 +254,13 @@ public final class UnitProbe {
         double sum = 0;
         double max = 0;
         double chance = 0;
+        int silent = 0;
         int[] byClass = new int[classes];
         for (Unit u : units) {
+            if (u.silent()) {
+                silent++;
+                continue;
+            }
             sum += u.purity();
             max = Math.max(max, u.purity());
             chance += u.chancePurity();
@@ -246,8 +268,27 @@ public final class UnitProbe {
                 byClass[u.majorityClass()]++;
             }
         }
-        int n = Math.max(1, units.size());
-        return new LayerSummary(layer, units.size(), sum / n, max, chance / n, byClass);
+        int n = Math.max(1, units.size() - silent);
+        return new LayerSummary(layer, units.size(), silent, sum / n, max, chance / n, byClass);
+    }
+
+    /**
+     * The seeded order in which images of equal activation are ranked ({@code rank[image]}, a
+     * permutation of {@code 0..n-1}); the same for every layer and every run on the same data.
+     */
+    static int[] tieRank(int n) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        SplittableRandom random = new SplittableRandom(TIE_SEED);
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
     }
 
     /** The labels in a seeded random order (Fisher-Yates), for the chance level of purity. */
@@ -273,9 +314,9 @@ public final class UnitProbe {
         int[] batchImages;
         private Tensor pooled;
 
-        Recorder(int units, int k) {
+        Recorder(int units, TopK top) {
             this.units = units;
-            this.top = new TopK(units, k);
+            this.top = top;
         }
 
         @Override
