@@ -12,6 +12,7 @@ import dev.gargoyle.viz.Layers;
 import dev.gargoyle.viz.ModelInput;
 import dev.gargoyle.viz.Pictures;
 import dev.gargoyle.viz.Softmax;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,6 +48,11 @@ final class VisualizeCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, cuda or cuda:N.")
     String device;
 
+    /** The image as the model sees it, where to look, and what the model made of it. */
+    private record Look(ModelInput input, byte[] rgb, Tensor x, String layer, String where, double[] p,
+                        int predicted, String context) {
+    }
+
     @Override
     public Integer call() throws Exception {
         if (filter != null && className != null) {
@@ -56,49 +62,28 @@ final class VisualizeCommand implements Callable<Integer> {
         try (Backend backend = Backends.create(Commands.device(device));
              Checkpoint.Loaded loaded = Checkpoint.load(weights, backend)) {
             Model model = loaded.model();
-            // Only gradients with respect to the input and activations are wanted: frozen parameters
-            // spare every layer its weight-gradient work (about a third of a step).
-            loaded.model().freeze(name -> true);
+            // Only gradients with respect to activations and the input are wanted: frozen parameters
+            // spare every layer its weight-gradient work (about a third of a backward pass).
+            model.freeze(name -> true);
             ModelInput input = Commands.modelInput(loaded.spec());
-            String name = Commands.option("--layer", () -> Layers.featureLayer(model, layer));
-            int filters = FeatureMaps.filterCount(model, name);
+            String layerName = Commands.option("--layer", () -> Layers.featureLayer(model, layer));
+            int filters = FeatureMaps.filterCount(model, layerName);
             boolean all = "all".equals(filter);
-            Integer filterIndex = filter == null || all ? null : filterIndex(name, filters);
-            Integer classIndex = className == null ? null : Commands.option("--class", () -> input.classIndex(className));
+            Integer filterIndex = filter == null || all ? null : filterIndex(layerName, filters);
+            Integer classIndex = className == null ? null
+                    : Commands.option("--class", () -> input.classIndex(className));
             byte[] rgb = Images.readRgb(image, input.size());
             int size = input.size();
             try (Tensor x = backend.allocate(Shape.of(1, 3, size, size))) {
                 input.load(rgb, x);
                 float[] logits = model.forward(x).toArray();
-                int predicted = Softmax.argmax(logits);
                 double[] p = Softmax.of(logits);
-                String where = Layers.describe(name);
+                int predicted = Softmax.argmax(logits);
                 String context = image.getFileName() + "  |  predicted: " + input.classes().get(predicted)
                         + String.format(Locale.ROOT, " (%.1f%%)", 100 * p[predicted]) + "  |  " + weights.getFileName();
-                String wrote;
-                if (all) {
-                    List<FeatureMaps.FeatureMap> maps = FeatureMaps.allFilters(model, x, name);
-                    Pictures.writeFilterGrid(out, rgb, size, maps, "All " + filters + " filters of " + where,
-                            "each map scaled to its own maximum; after the index: that maximum, % of the strongest filter's  |  "
-                                    + context);
-                    wrote = "all " + filters + " filters of " + where;
-                } else {
-                    boolean byClass = filterIndex == null;
-                    int target = byClass ? (classIndex != null ? classIndex : predicted) : filterIndex;
-                    FeatureMaps.FeatureMap map = FeatureMaps.compute(model, x, name, byClass
-                            ? new FeatureMaps.ClassLogit(target) : new FeatureMaps.Filter(target));
-                    String what = byClass ? "class " + input.classes().get(target) : "filter " + target;
-                    String title = byClass
-                            ? "Grad-CAM of class '" + input.classes().get(target) + "' at " + where
-                            : "What filter " + target + " of " + where + " sees";
-                    List<String> caption = byClass
-                            ? List.of(name + ", class logit", input.classes().get(target)
-                                + String.format(Locale.ROOT, " (p = %.3f)", p[target]))
-                            : List.of(name + ", filter " + target);
-                    Pictures.writeFeatureMap(out, rgb, size, map, caption, title, context);
-                    wrote = where + ", " + what + String.format(Locale.ROOT, " (map %dx%d, max %.4g)", map.height(),
-                            map.width(), map.max());
-                }
+                Look look = new Look(input, rgb, x, layerName, Layers.describe(layerName), p, predicted, context);
+                String wrote = all ? allFilters(model, look, filters)
+                        : one(model, look, filterIndex, classIndex != null ? classIndex : predicted);
                 PrintWriter o = spec.commandLine().getOut();
                 o.printf("wrote %s: %s on %s; predicted %s (%.1f%%)%n", out, wrote, image,
                         input.classes().get(predicted), 100 * p[predicted]);
@@ -106,6 +91,38 @@ final class VisualizeCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private String allFilters(Model model, Look look, int filters) throws IOException {
+        List<FeatureMaps.FeatureMap> maps = FeatureMaps.allFilters(model, look.x(), look.layer());
+        Pictures.writeFilterGrid(out, look.rgb(), look.input().size(), maps, "All " + filters + " filters of "
+                + look.where(), "each map scaled to its own maximum; after the index: that maximum, % of the "
+                + "strongest filter's  |  " + look.context());
+        return "all " + filters + " filters of " + look.where();
+    }
+
+    /** One map: of {@code filter} when given, else Grad-CAM of class {@code target}. */
+    private String one(Model model, Look look, Integer filter, int target) throws IOException {
+        FeatureMaps.FeatureMap map;
+        String title;
+        List<String> caption;
+        String what;
+        if (filter != null) {
+            map = FeatureMaps.compute(model, look.x(), look.layer(), new FeatureMaps.Filter(filter));
+            title = "What filter " + filter + " of " + look.where() + " sees";
+            caption = List.of(look.layer() + ", filter " + filter);
+            what = "filter " + filter;
+        } else {
+            String name = look.input().classes().get(target);
+            map = FeatureMaps.compute(model, look.x(), look.layer(), new FeatureMaps.ClassLogit(target));
+            title = "Grad-CAM of class '" + name + "' at " + look.where();
+            caption = List.of(look.layer() + ", class logit",
+                    name + String.format(Locale.ROOT, " (p = %.3f)", look.p()[target]));
+            what = "class " + name;
+        }
+        Pictures.writeFeatureMap(out, look.rgb(), look.input().size(), map, caption, title, look.context());
+        return look.where() + ", " + what + String.format(Locale.ROOT, " (map %dx%d, max %.4g)", map.height(),
+                map.width(), map.max());
     }
 
     private int filterIndex(String name, int filters) {

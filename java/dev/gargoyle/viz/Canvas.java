@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.IntPointer;
@@ -172,23 +174,47 @@ final class Canvas {
         return out;
     }
 
-    /** {@code body} below a title line (left-aligned) and any smaller subtitle lines, with a white margin. */
+    /**
+     * {@code body} below a title line (left-aligned) and smaller subtitle lines, with a white margin.
+     * The sheet is as wide as the body or the title; subtitles wrap at their {@code "  |  "} separators.
+     */
     static Mat titled(Mat body, String title, String... subtitles) {
         double big = 0.7;
         double small = 0.5;
-        int width = Math.max(body.cols(), 360);
-        int top = lineHeight(big) + subtitles.length * lineHeight(small) + GAP / 2;
+        int width = Math.max(Math.max(body.cols(), 360), textWidth(title, big));
+        List<String> lines = new ArrayList<>();
+        for (String s : subtitles) {
+            lines.addAll(wrap(s, small, width));
+        }
+        int top = lineHeight(big) + lines.size() * lineHeight(small) + GAP / 2;
         Mat out = sheet(width + 2 * GAP * 2, top + body.rows() + 2 * GAP * 2);
         int x = 2 * GAP;
         int y = 2 * GAP;
-        text(out, fit(title, big, width), x, y, big, ink());
+        text(out, title, x, y, big, ink());
         y += lineHeight(big);
-        for (String s : subtitles) {
+        for (String s : lines) {
             text(out, fit(s, small, width), x, y, small, new Scalar(90, 90, 90, 0));
             y += lineHeight(small);
         }
         paste(out, body, x, 2 * GAP + top);
         return out;
+    }
+
+    private static List<String> wrap(String text, double scale, int width) {
+        String separator = "  |  ";
+        List<String> lines = new ArrayList<>();
+        String line = "";
+        for (String piece : text.split(Pattern.quote(separator))) {
+            String longer = line.isEmpty() ? piece : line + separator + piece;
+            if (!line.isEmpty() && textWidth(longer, scale) > width) {
+                lines.add(line);
+                line = piece;
+            } else {
+                line = longer;
+            }
+        }
+        lines.add(line);
+        return lines;
     }
 
     /** Encodes {@code bgr} as PNG and writes it atomically (a temporary file, then a rename). */

@@ -66,6 +66,7 @@ public final class FeatureMaps {
      * @throws IllegalArgumentException for an unknown layer (listing the layers), a layer without a
      *                                  feature map, or a filter or class index out of range (giving the count)
      */
+    @SuppressWarnings("try") // the hooks are registered for exactly the try block
     public static FeatureMap compute(Model model, Tensor image, String layer, Target target) {
         Capture capture = new Capture();
         Module m = prepare(model, image, layer);
@@ -84,6 +85,7 @@ public final class FeatureMaps {
     }
 
     /** The map of every filter of {@code layer}, in filter order, from one forward pass. */
+    @SuppressWarnings("try") // the hooks are registered for exactly the try block
     public static List<FeatureMap> allFilters(Model model, Tensor image, String layer) {
         Capture capture = new Capture();
         Module m = prepare(model, image, layer);

