@@ -144,6 +144,20 @@ class FineTuningTest {
     }
 
     @Test
+    void weightsWithoutGargoyleMetadataAsPyTorchWritesThemAreAnInitToo() throws Exception {
+        Path bare = dir.resolve("pytorch.safetensors");
+        Safetensors.write(bare, Safetensors.read(pretrained).tensors(), Map.of());
+        new Trainer(config(taskB, "frompytorch").epochs(1).maxSteps(1).init(bare).resetHead(true)
+                .freeze("features").build()).run();
+        Map<String, TensorData> before = weights(pretrained);
+        Map<String, TensorData> after = weights(dir.resolve("frompytorch/last.safetensors"));
+        assertArrayEquals(before.get("features.16.weight").floats(), after.get("features.16.weight").floats(), 0f);
+        assertArrayEquals(before.get("features.17.running_var").floats(), after.get("features.17.running_var").floats(),
+                0f);
+        assertFalse(Arrays.equals(before.get("classifier.2.weight").floats(), after.get("classifier.2.weight").floats()));
+    }
+
+    @Test
     void freezeSpecsNameLayersRangesAndPrefixes() {
         try (Backend backend = Backends.create(Device.cpu());
              Model model = new Model(new ModelSpec(List.of("a", "b"), 16, new float[3], new float[] {1, 1, 1}, 0)
