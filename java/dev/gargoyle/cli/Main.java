@@ -8,8 +8,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Train convolutional networks from the JVM: cuDNN on the GPU, oneDNN on the CPU.",
-        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, SampleDataCommand.class,
-            InfoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, VisualizeCommand.class,
+            DreamCommand.class, ProbeCommand.class, SampleDataCommand.class, InfoCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

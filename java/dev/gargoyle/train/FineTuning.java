@@ -48,12 +48,17 @@ final class FineTuning {
             if (p.startsWith("until:")) {
                 String last = p.substring(6);
                 model.module(last);
+                // Modules come in pre-order, so a container (e.g. "features") precedes its layers:
+                // stop after the last module inside NAME, not at NAME itself.
+                boolean reached = false;
                 for (String name : model.modules().keySet()) {
+                    boolean inside = name.equals(last) || name.startsWith(last + ".");
+                    if (reached && !inside) {
+                        break;
+                    }
+                    reached |= inside;
                     if (!name.isEmpty() && model.module(name).children().isEmpty()) {
                         layers.add(name);
-                    }
-                    if (name.equals(last)) {
-                        break;
                     }
                 }
             } else if (m.matches()) {
