@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Train convolutional networks from the JVM: cuDNN on the GPU, oneDNN on the CPU.",
         subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, SampleDataCommand.class,
-            InfoCommand.class, CommandLine.HelpCommand.class})
+            BenchCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
