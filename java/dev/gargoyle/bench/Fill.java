@@ -27,6 +27,22 @@ final class Fill {
         return t;
     }
 
+    /**
+     * Every element {@code value}, uploaded like the random values: {@code Backend.fill} with a
+     * non-zero value needs our CUDA kernels, which the layer benchmark otherwise does without.
+     */
+    static Tensor constant(Tensor t, float value) {
+        float[] chunk = new float[(int) Math.min(CHUNK, t.numel())];
+        java.util.Arrays.fill(chunk, value);
+        for (long done = 0; done < t.numel(); done += chunk.length) {
+            int n = (int) Math.min(chunk.length, t.numel() - done);
+            try (Tensor part = t.slice(done, Shape.of(n))) {
+                t.backend().copyFromHost(chunk, 0, part);
+            }
+        }
+        return t;
+    }
+
     /** Values uniform in {@code [-1, 1)}. */
     static Tensor uniform(Tensor t, long seed) {
         return uniform(t, seed, -1f, 1f);

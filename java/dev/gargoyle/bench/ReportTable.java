@@ -29,8 +29,8 @@ public final class ReportTable {
         out.append('\n').append(perLayer(r));
         out.append('\n').append(peaks(r.peaks()));
         for (Check c : r.validation()) {
-            out.append(String.format(Locale.ROOT, "validation: %-58s max error %.1e (tolerance %.0e) %s%n", c.what(),
-                    c.error(), c.tolerance(), c.ok() ? "ok" : "FAILED"));
+            out.append(String.format(Locale.ROOT, "validation: %s, error %.1e (tolerance %.0e): %s%n",
+                    c.what(), c.error(), c.tolerance(), c.ok() ? "ok" : "FAILED"));
         }
         return out.toString();
     }

@@ -87,7 +87,7 @@ public final class Validation {
              Tensor tb = upload(b, c.dims(), beta); Tensor rm = b.allocate(c); Tensor rv = b.allocate(c);
              Tensor ty = b.allocate(Shape.of(xs)); Tensor sm = b.allocate(c); Tensor si = b.allocate(c);
              Tensor tdx = b.allocate(Shape.of(xs)); Tensor dg = b.allocate(c); Tensor db = b.allocate(c)) {
-            b.fill(rv, 1f);
+            Fill.constant(rv, 1f);
             b.batchNormForwardTraining(tx, tg, tb, rm, rv, 0.1f, (float) EPS, ty, sm, si);
             b.batchNormBackward(tx, tdy, tg, sm, si, (float) EPS, tdx, dg, db);
             String geometry = " (x 3x4x3x5)";

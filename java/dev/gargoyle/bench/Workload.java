@@ -165,8 +165,7 @@ abstract sealed class Workload implements AutoCloseable {
                 gamma = Fill.uniform(tensor(c), 8, 0.5f, 1.5f);
                 beta = random(c, 9);
                 runningMean = tensor(c);
-                runningVar = tensor(c);
-                backend.fill(runningVar, 1f);
+                runningVar = Fill.constant(tensor(c), 1f);
                 y = tensor(layer.output());
                 saveMean = tensor(c);
                 saveInvStd = tensor(c);

@@ -6,15 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The table, CSV, JSON and chart writers on fixed, made-up results. */
+/** The table, CSV and JSON writers on fixed, made-up results. */
 class ReportWritersTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** 1000 GFLOP/s and 20 GB/s. */
@@ -26,7 +24,7 @@ class ReportWritersTest {
     Path dir;
 
     /** A CPU-like report: one row per pass; conv 2e9 FLOP, pool 2e8 bytes. */
-    private static BenchReport cpu() {
+    static BenchReport cpu() {
         return new BenchReport("cpu", "oneDNN test", "fake", 1, 3, CHECKS, PEAKS, List.of(
                 row("conv,1", "conv", Pass.FORWARD, 4, 2e9, 0),
                 row("conv,1", "conv", Pass.BACKWARD_DATA, 5, 2e9, 0),
@@ -126,17 +124,6 @@ class ReportWritersTest {
         assertEquals(1L << 20, results.get(1).get("workspace_bytes").asLong());
         assertTrue(results.get(2).get("median_ms").isNull() && results.get(2).get("gflops").isNull());
         assertEquals("CUDNN_STATUS_NOT_SUPPORTED", results.get(2).get("status").asText());
-    }
-
-    @Test
-    void chartIsAPngOfTheBackwardPasses() throws Exception {
-        Path f = dir.resolve("b.png");
-        BackwardChart.write(f, cpu());
-        BufferedImage image = ImageIO.read(f.toFile());
-        assertEquals(BackwardChart.WIDTH, image.getWidth());
-        assertEquals(BackwardChart.HEIGHT, image.getHeight());
-        assertEquals(List.of("backward-data", "backward-filter", "backward"),
-                List.copyOf(BackwardChart.chart(cpu()).getSeriesMap().keySet()));
     }
 
     @Test
