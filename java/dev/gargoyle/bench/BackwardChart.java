@@ -26,6 +26,8 @@ public final class BackwardChart {
     static final int HEIGHT = 620;
     private static final Map<Pass, Color> COLORS = Map.of(Pass.BACKWARD_DATA, new Color(0x1f77b4),
             Pass.BACKWARD_FILTER, new Color(0xff7f0e), Pass.BACKWARD, new Color(0x2ca02c));
+    private static final Map<Pass, String> SERIES = Map.of(Pass.BACKWARD_DATA, "conv backward-data",
+            Pass.BACKWARD_FILTER, "conv backward-filter", Pass.BACKWARD, "pooling / batch-norm backward");
 
     static {
         // Charts are drawn into images; never try to reach a display (benchmarks run on servers).
@@ -50,8 +52,8 @@ public final class BackwardChart {
         Map<String, Map<Pass, Double>> byLayer = new LinkedHashMap<>();
         for (OpResult o : report.chosen()) {
             if (o.ok() && o.pass().isBackward()) {
-                byLayer.computeIfAbsent(o.layer(), k -> new LinkedHashMap<>()).merge(o.pass(), o.timing().medianMs(),
-                        Double::sum);
+                byLayer.computeIfAbsent(o.layer() + " " + o.kind(), k -> new LinkedHashMap<>())
+                        .merge(o.pass(), o.timing().medianMs(), Double::sum);
             }
         }
         if (byLayer.isEmpty()) {
@@ -77,7 +79,7 @@ public final class BackwardChart {
             for (String layer : layers) {
                 ms.add(byLayer.get(layer).getOrDefault(p, 0.0));
             }
-            chart.addSeries(p.label(), layers, ms).setFillColor(COLORS.get(p));
+            chart.addSeries(SERIES.get(p), layers, ms).setFillColor(COLORS.get(p));
         }
         return chart;
     }
