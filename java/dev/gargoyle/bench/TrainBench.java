@@ -10,6 +10,7 @@ import dev.gargoyle.tensor.Tensor;
 import dev.gargoyle.train.AccumulationPlan;
 import dev.gargoyle.train.TrainStep;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.bytedeco.javacpp.Pointer;
 
@@ -19,7 +20,8 @@ import org.bytedeco.javacpp.Pointer;
  * seeded, {@link TrainStep}: forward, loss, backward, and Adam after every {@code k} micro-batches
  * with the {@link AccumulationPlan}'s loss scale); inference is an evaluation-mode forward with the
  * logits copied to the host, as the evaluator does. Rates are images per second of timed windows
- * after untimed warm-up steps.
+ * after untimed warm-up steps. Optionally, further training windows run with a {@link StepProfiler}
+ * to show where a micro-batch's time goes.
  */
 public final class TrainBench {
     /** The trainer's defaults: dropout 0.25, normalisation 0.5 / 0.5, learning rate 1e-3. */
@@ -33,6 +35,7 @@ public final class TrainBench {
     private final Progress progress;
     private long peakBackend;
     private long peakProcess;
+    private long microBatch;
 
     public TrainBench(Backend backend, TrainBenchSettings settings, Progress progress) {
         this.backend = backend;
@@ -40,13 +43,17 @@ public final class TrainBench {
         this.progress = progress;
     }
 
-    /** Steps {@link #run} reports: one per micro-batch or inference batch, warm-up included. */
-    public static int steps(TrainBenchSettings s) {
-        return 2 * (s.warmup() * s.accumulationSteps() + s.windows() * s.batchesPerWindow());
+    /** Steps {@link #run} reports: one per micro-batch or inference batch, warm-up and profiling included. */
+    public static int steps(TrainBenchSettings s, boolean breakdown) {
+        return 2 * (s.warmup() * s.accumulationSteps() + s.windows() * s.batchesPerWindow())
+                + (breakdown ? s.batchesPerWindow() : 0);
     }
 
-    /** Measures training, then inference; {@code loader} (may be null) is added to the result as it is. */
-    public TrainBenchResult run(Throughput loader) {
+    /**
+     * Measures training, then (with {@code breakdown}) one more training window with the profiler,
+     * then inference; {@code loader} (may be null) is added to the result as it is.
+     */
+    public TrainBenchResult run(Throughput loader, boolean breakdown) {
         int size = s.size();
         int n = s.batchSize();
         try (Model model = new Model(AheNet.create(TrainBenchSettings.CLASSES, size, DROPOUT), backend, s.seed(),
@@ -59,38 +66,63 @@ public final class TrainBench {
             fillPixels(pixels, random);
             int[] labels = random.ints(n, 0, TrainBenchSettings.CLASSES).toArray();
             int[] sizes = new int[s.accumulationSteps()];
-            java.util.Arrays.fill(sizes, n);
+            Arrays.fill(sizes, n);
             AccumulationPlan plan = new AccumulationPlan(sizes, s.accumulationSteps());
             sample();
-            long[] micro = {0};
-            Runnable update = () -> {
-                for (int i = 0; i < plan.microBatches(); i++) {
-                    backend.imagesToTensor(pixels, n, size, size, MEAN, STD, x);
-                    model.setStepSeed(s.seed() + micro[0]++);
-                    TrainStep.Output o = step.microBatch(x, labels, plan.lossScale(i));
-                    if (!Double.isFinite(o.loss())) {
-                        throw new IllegalStateException("bench train: the loss became " + o.loss() + " at micro-batch "
-                                + micro[0] + "; the synthetic run diverged");
-                    }
-                    if (plan.endsUpdate(i)) {
-                        step.update(LR);
-                    }
-                    sample();
-                    progress.step("train");
-                }
-            };
             model.train();
-            Throughput train = measure(update, s.warmup(), s.updatesPerWindow());
-            Runnable infer = () -> {
+            Throughput train = measure(() -> update(model, step, plan, pixels, x, labels, null), s.warmup(),
+                    s.updatesPerWindow());
+            StepBreakdown profile = null;
+            if (breakdown) {
+                try (StepProfiler profiler = new StepProfiler(model)) {
+                    for (int u = 0; u < s.updatesPerWindow(); u++) {
+                        update(model, step, plan, pixels, x, labels, profiler);
+                    }
+                    profile = profiler.result();
+                }
+            }
+            model.eval();
+            Throughput inference = measure(() -> {
                 backend.imagesToTensor(pixels, n, size, size, MEAN, STD, x);
                 model.forward(x).toArray();
                 sample();
                 progress.step("inference");
-            };
-            model.eval();
-            Throughput inference = measure(infer, s.warmup() * s.accumulationSteps(), s.batchesPerWindow());
+            }, s.warmup() * s.accumulationSteps(), s.batchesPerWindow());
             return new TrainBenchResult(backend.device().toString(), backend.describe(), s, train, inference,
-                    peakBackend, peakProcess, loader);
+                    peakBackend, peakProcess, loader, profile);
+        }
+    }
+
+    /** One optimizer update: its micro-batches as the trainer runs them, then Adam; {@code profiler} may be null. */
+    private void update(Model model, TrainStep step, AccumulationPlan plan, HostBuffer pixels, Tensor x, int[] labels,
+                        StepProfiler profiler) {
+        int n = s.batchSize();
+        for (int i = 0; i < plan.microBatches(); i++) {
+            if (profiler != null) {
+                profiler.microBatchStarts();
+            }
+            backend.imagesToTensor(pixels, n, s.size(), s.size(), MEAN, STD, x);
+            if (profiler != null) {
+                profiler.inputDone();
+            }
+            model.setStepSeed(s.seed() + microBatch++);
+            TrainStep.Output o = step.microBatch(x, labels, plan.lossScale(i));
+            if (profiler != null) {
+                profiler.microBatchDone();
+            }
+            if (!Double.isFinite(o.loss())) {
+                throw new IllegalStateException("bench train: the loss became " + o.loss() + " at micro-batch "
+                        + microBatch + "; the synthetic run diverged");
+            }
+            if (plan.endsUpdate(i)) {
+                long start = profiler != null ? profiler.mark() : 0;
+                step.update(LR);
+                if (profiler != null) {
+                    profiler.optimizerTook(profiler.mark() - start);
+                }
+            }
+            sample();
+            progress.step(profiler != null ? "profile" : "train");
         }
     }
 

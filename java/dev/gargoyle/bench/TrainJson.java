@@ -37,6 +37,23 @@ public final class TrainJson {
         if (r.loader() != null) {
             rate(root.putObject("loader"), r.loader());
         }
+        if (r.breakdown() != null) {
+            StepBreakdown b = r.breakdown();
+            ObjectNode parts = root.putObject("breakdown_ms_per_micro_batch");
+            parts.put("micro_batches", b.microBatches());
+            parts.put("input", b.inputMs());
+            ArrayNode modules = parts.putArray("modules");
+            for (StepBreakdown.Module m : b.modules()) {
+                ObjectNode n = modules.addObject();
+                n.put("name", m.name());
+                n.put("kind", m.kind());
+                n.put("forward", m.forwardMs());
+                n.put("backward", m.backwardMs());
+            }
+            parts.put("loss", b.lossMs());
+            parts.put("optimizer", b.optimizerMs());
+            parts.put("total", b.totalMs());
+        }
         root.put("peak_backend_bytes", r.peakBackendBytes());
         root.put("peak_process_bytes", r.peakProcessBytes());
         return JSON.writeValueAsString(root);

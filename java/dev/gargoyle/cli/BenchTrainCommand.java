@@ -51,6 +51,9 @@ final class BenchTrainCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--loader", description = "Also time the data loader alone (sample data, augmentation).")
     boolean loader;
+    @Option(names = "--breakdown", description = "Also profile one more training window: time per module, input, "
+            + "loss and optimizer.")
+    boolean breakdown;
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
     Path json;
     @Option(names = "--tf32", description = "Allow TF32 tensor-core math on CUDA (FP32 otherwise).")
@@ -69,7 +72,7 @@ final class BenchTrainCommand implements Callable<Integer> {
             throw new UsageException(e.getMessage());
         }
         TrainBenchResult result;
-        int steps = TrainBench.steps(settings) + (loader ? windows + 1 : 0);
+        int steps = TrainBench.steps(settings, breakdown) + (loader ? windows + 1 : 0);
         try (Backend backend = Backends.create(d, new BackendOptions(tf32, false));
              BenchProgress progress = new BenchProgress("bench train", steps, quiet)) {
             Throughput loaded = null;
@@ -77,11 +80,12 @@ final class BenchTrainCommand implements Callable<Integer> {
                 Path data = SampleData.ensure(Trainer.sampleCache());
                 loaded = LoaderBench.run(data, batchSize, size, seed, windows, backend::allocateHostBuffer, progress);
             }
-            result = new TrainBench(backend, settings, progress).run(loaded);
+            result = new TrainBench(backend, settings, progress).run(loaded, breakdown);
         }
         PrintWriter out = spec.commandLine().getOut();
         out.println("AHE on " + result.device() + " (" + result.backend() + ")");
         result.lines().forEach(out::println);
+        out.print(result.breakdownTable());
         if (json != null) {
             TrainJson.write(json, result);
             out.println("wrote " + json);

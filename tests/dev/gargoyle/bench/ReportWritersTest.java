@@ -132,7 +132,8 @@ class ReportWritersTest {
         // 256 images per window in 0.8, 1.0 and 0.5 s: 320, 256 and 512 images/s.
         Throughput train = Throughput.of(256, new double[] {0.8, 1.0, 0.5});
         Throughput inference = Throughput.of(256, new double[] {0.25, 0.25, 0.5});
-        TrainBenchResult r = new TrainBenchResult("cpu", "oneDNN test", s, train, inference, 3L << 30, 5L << 29, null);
+        TrainBenchResult r = new TrainBenchResult("cpu", "oneDNN test", s, train, inference, 3L << 30, 5L << 29, null,
+                null);
         List<String> lines = r.lines();
         assertTrue(lines.get(0).startsWith("train: 320.0 images/s (median of 3 windows of 2 updates x 2 "
                 + "micro-batches of 64 at 64x64; slowest 256.0, fastest 512.0)"), lines.get(0));

@@ -89,7 +89,7 @@ class BenchCommandTest {
         Path json = dir.resolve("t.json");
         Object[] r = CliEndToEndTest.run("bench", "train", "--device", "cpu", "--batch-size", "2", "--size", "16",
                 "--accumulation-steps", "2", "--warmup", "1", "--windows", "2", "--updates-per-window", "1",
-                "--json", json.toString());
+                "--breakdown", "--json", json.toString());
         String out = (String) r[1];
         assertEquals(0, r[0], () -> out + r[2]);
         assertTrue(out.contains("\ntrain: ") && out.contains("micro-batches of 2 at 16x16"), out);
@@ -100,6 +100,18 @@ class BenchCommandTest {
         assertEquals(4, root.at("/train/images_per_window").asInt());
         assertEquals(2, root.at("/train/windows_images_per_second").size());
         assertTrue(root.get("peak_backend_bytes").asLong() > 0 && root.get("peak_process_bytes").asLong() > 0);
+        // The profiled window: both micro-batches of one update, every leaf module of AheNet (19 + 9).
+        assertTrue(out.contains("where a training micro-batch's time goes (mean of 2 profiled"), out);
+        assertTrue(out.contains("features.16   Conv2d") && out.contains("classifier.8  Linear"), out);
+        JsonNode parts = root.get("breakdown_ms_per_micro_batch");
+        assertEquals(2, parts.get("micro_batches").asInt());
+        assertEquals(28, parts.get("modules").size());
+        double sum = parts.get("input").asDouble() + parts.get("loss").asDouble() + parts.get("optimizer").asDouble();
+        for (JsonNode m : parts.get("modules")) {
+            assertTrue(m.get("forward").asDouble() >= 0 && m.get("backward").asDouble() >= 0, m.toString());
+            sum += m.get("forward").asDouble() + m.get("backward").asDouble();
+        }
+        assertEquals(parts.get("total").asDouble(), sum, 1e-9);
         Object[] bad = CliEndToEndTest.run("bench", "train", "--device", "cpu", "--size", "20");
         assertEquals(2, bad[0]);
         assertTrue(((String) bad[2]).contains("--size must be a positive multiple of 16, got 20"), (String) bad[2]);
