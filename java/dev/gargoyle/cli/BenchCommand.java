@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -84,11 +85,13 @@ final class BenchCommand implements Callable<Integer> {
         BenchSettings settings = settings(d);
         PrintWriter out = spec.commandLine().getOut();
         BenchReport report;
+        OptionalDouble loadBefore = LoadAverage.now();
         try (Backend backend = Backends.create(d, new BackendOptions(tf32, false));
              BenchProgress progress = new BenchProgress("bench", LayerBench.steps(layers), quiet)) {
             report = new LayerBench(backend, settings, progress).run(layers, label());
         }
         out.print(ReportTable.format(report));
+        out.print(LoadAverage.note(loadBefore, LoadAverage.now()));
         if (csv != null) {
             CsvReport.write(csv, report);
             out.println("wrote " + csv);

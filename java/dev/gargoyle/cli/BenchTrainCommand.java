@@ -14,6 +14,7 @@ import dev.gargoyle.tensor.Device;
 import dev.gargoyle.train.Trainer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -72,6 +73,7 @@ final class BenchTrainCommand implements Callable<Integer> {
             throw new UsageException(e.getMessage());
         }
         TrainBenchResult result;
+        OptionalDouble loadBefore = LoadAverage.now();
         int steps = TrainBench.steps(settings, breakdown) + (loader ? windows + 1 : 0);
         try (Backend backend = Backends.create(d, new BackendOptions(tf32, false));
              BenchProgress progress = new BenchProgress("bench train", steps, quiet)) {
@@ -86,6 +88,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         out.println("AHE on " + result.device() + " (" + result.backend() + ")");
         result.lines().forEach(out::println);
         out.print(result.breakdownTable());
+        out.print(LoadAverage.note(loadBefore, LoadAverage.now()));
         if (json != null) {
             TrainJson.write(json, result);
             out.println("wrote " + json);
