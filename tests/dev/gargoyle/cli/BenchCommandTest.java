@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
@@ -82,6 +83,14 @@ class BenchCommandTest {
         Object[] size = CliEndToEndTest.run("bench", "--device", "cpu", "--size", "40");
         assertEquals(2, size[0]);
         assertTrue(((String) size[2]).contains("multiple of 16"), (String) size[2]);
+    }
+
+    @Test
+    void loadNoteWarnsWhenOtherWorkCompeted() {
+        assertEquals("", LoadAverage.note(OptionalDouble.empty(), OptionalDouble.of(1)));
+        String idle = LoadAverage.note(OptionalDouble.of(0), OptionalDouble.of(0.25));
+        assertTrue(idle.startsWith("machine load average 0.00 before, 0.25 after, on ") && !idle.contains("noisy"), idle);
+        assertTrue(LoadAverage.note(OptionalDouble.of(1e6), OptionalDouble.of(0)).contains("so these times are noisy"));
     }
 
     @Test
