@@ -5,6 +5,10 @@ import java.util.Arrays;
 /** Images per second over timed windows: the median (reported), the slowest and the fastest window. */
 public record Throughput(double median, double min, double max, int imagesPerWindow, double[] perWindow) {
 
+    public Throughput {
+        perWindow = perWindow.clone();
+    }
+
     /** From each window's seconds, every window holding {@code imagesPerWindow} images. */
     public static Throughput of(int imagesPerWindow, double[] seconds) {
         double[] rates = new double[seconds.length];
