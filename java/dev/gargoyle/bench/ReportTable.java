@@ -97,9 +97,10 @@ public final class ReportTable {
     }
 
     static String peaks(Peaks p) {
-        return String.format(Locale.ROOT, "peak: SGEMM %dx%dx%d %.1f GFLOP/s (median %s ms); copy of %s %.1f GB/s "
-                        + "(median %s ms)%n", p.gemmSize(), p.gemmSize(), p.gemmSize(), p.gflops(),
-                ms(p.gemm().medianMs()), bytes(p.copyBytes()), p.gbps(), ms(p.copy().medianMs()));
+        return String.format(Locale.ROOT, "peak (fastest of %d runs): SGEMM %dx%dx%d %.1f GFLOP/s (%s ms, median %s); "
+                        + "copy of %s %.1f GB/s (%s ms, median %s)%n", p.gemm().repeats(), p.gemmSize(), p.gemmSize(),
+                p.gemmSize(), p.gflops(), ms(p.gemm().minMs()), ms(p.gemm().medianMs()), bytes(p.copyBytes()), p.gbps(),
+                ms(p.copy().minMs()), ms(p.copy().medianMs()));
     }
 
     static String ms(double v) {

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ReportWritersTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** 1000 GFLOP/s and 20 GB/s. */
-    private static final Peaks PEAKS = new Peaks(1000, new Timing(2, 1, 3, 5), 1_000_000_000L,
-            new Timing(100, 90, 110, 5));
+    private static final Peaks PEAKS = new Peaks(1000, new Timing(3, 2, 4, 5), 1_000_000_000L,
+            new Timing(110, 100, 120, 5));
     private static final List<Check> CHECKS = List.of(new Check("conv forward", 1e-7, 5e-3));
 
     @TempDir
@@ -70,7 +70,8 @@ class ReportWritersTest {
         assertTrue(lines[perLayer + 3].matches("pool1 +pool +1\\.000 +2\\.000 +3\\.000 +15\\.0%"), lines[perLayer + 3]);
         assertTrue(lines[perLayer + 4].matches("all layers +5\\.000 +5\\.000 +8\\.000 +2\\.000 +20\\.000 +100\\.0%"),
                 lines[perLayer + 4]);
-        assertTrue(text.contains("peak: SGEMM 1000x1000x1000 1000.0 GFLOP/s"), text);
+        assertTrue(text.contains("peak (fastest of 5 runs): SGEMM 1000x1000x1000 1000.0 GFLOP/s (2.000 ms, median 3.000)"),
+                text);
         assertTrue(text.contains("conv forward") && text.contains(" ok"), text);
     }
 
