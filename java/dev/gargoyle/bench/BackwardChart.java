@@ -64,7 +64,7 @@ public final class BackwardChart {
                         + " (median of " + report.repeats() + ")")
                 .xAxisTitle("layer").yAxisTitle("milliseconds").build();
         chart.getStyler().setStacked(true);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotGridVerticalLinesVisible(false);
         chart.getStyler().setXAxisLabelRotation(byLayer.size() > 8 ? 45 : 0);
