@@ -71,6 +71,7 @@ public final class ReportTable {
         TextTable t = new TextTable(List.of("layer", "kind", "forward ms", "backward-data ms", "backward-filter ms",
                 "backward ms", "total ms", "share"), Set.of(2, 3, 4, 5, 6, 7));
         double[] sums = new double[Pass.values().length];
+        boolean[] seen = new boolean[sums.length];
         for (Map.Entry<String, Map<Pass, Double>> e : byLayer.entrySet()) {
             List<String> row = new ArrayList<>(List.of(e.getKey(), kinds.get(e.getKey())));
             double layerTotal = 0;
@@ -79,6 +80,7 @@ public final class ReportTable {
                 row.add(v == null ? "" : ms(v));
                 if (v != null) {
                     sums[p.ordinal()] += v;
+                    seen[p.ordinal()] = true;
                     layerTotal += v;
                 }
             }
@@ -87,8 +89,8 @@ public final class ReportTable {
             t.add(row);
         }
         List<String> totals = new ArrayList<>(List.of("all layers", ""));
-        for (double s : sums) {
-            totals.add(ms(s));
+        for (Pass p : Pass.values()) {
+            totals.add(seen[p.ordinal()] ? ms(sums[p.ordinal()]) : "");
         }
         totals.add(ms(total));
         totals.add(percent(1.0));

@@ -83,10 +83,12 @@ class ReportWritersTest {
         assertTrue(text.contains("CUDNN_STATUS_NOT_SUPPORTED"), text);
         assertTrue(text.contains("1.0 MiB") && text.contains("FMA"), text);
         assertTrue(text.contains("* the algorithm the backend runs"), text);
-        // Only the chosen algorithm counts in the per-layer time: 2 ms.
+        // Only the chosen algorithm counts in the per-layer time: 2 ms; passes no layer has stay empty in the total.
         String[] lines = text.split("\n");
-        assertTrue(lines[indexOf(lines, "time per layer") + 2].matches("c +conv +2\\.000 +2\\.000 +100\\.0%"),
-                lines[indexOf(lines, "time per layer") + 2]);
+        int perLayer = indexOf(lines, "time per layer");
+        assertTrue(lines[perLayer + 1].matches("layer +kind +forward ms +total ms +share"), lines[perLayer + 1]);
+        assertTrue(lines[perLayer + 2].matches("c +conv +2\\.000 +2\\.000 +100\\.0%"), lines[perLayer + 2]);
+        assertTrue(lines[perLayer + 3].matches("all layers +2\\.000 +2\\.000 +100\\.0%"), lines[perLayer + 3]);
     }
 
     @Test
