@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Train convolutional networks from the JVM: cuDNN on the GPU, oneDNN on the CPU.",
         subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, VisualizeCommand.class,
-            DreamCommand.class, ProbeCommand.class, SampleDataCommand.class, InfoCommand.class,
+            DreamCommand.class, ProbeCommand.class, BenchCommand.class, SampleDataCommand.class, InfoCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
 

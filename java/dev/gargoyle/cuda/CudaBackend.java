@@ -111,6 +111,30 @@ public final class CudaBackend implements Backend {
         return convolution.searches();
     }
 
+    /**
+     * For the bench: runs {@code work} with convolution algorithm {@code algorithm} (a cuDNN algorithm
+     * id, as {@link ConvAlgorithm#id()}) in place of the cached choice for {@code direction}, then
+     * restores the choice. Throws {@link CudnnException} when cuDNN refuses that algorithm.
+     */
+    public void withConvAlgorithm(ConvAlgorithm.Direction direction, int algorithm, Runnable work) {
+        checkOpen("withConvAlgorithm");
+        convolution.force(direction, algorithm);
+        try {
+            work.run();
+        } finally {
+            convolution.force(direction, null);
+        }
+    }
+
+    /**
+     * For the bench: the device time of each of {@code repeats} runs of {@code work} (which queues
+     * work on this backend), in milliseconds, measured with CUDA events after {@code warmup} untimed runs.
+     */
+    public float[] timeWithEvents(Runnable work, int warmup, int repeats) {
+        checkOpen("timeWithEvents");
+        return new EventTimer(ctx).time(work, warmup, repeats);
+    }
+
     /** For tests: the convolution ops, to force an algorithm. */
     CudnnConvolution convolution() {
         return convolution;

@@ -9,26 +9,27 @@ import dev.gargoyle.tensor.Tensor;
 /**
  * The two halves of a training step under gradient accumulation: {@link #microBatch} adds one
  * micro-batch's gradient, scaled by its share of the update (see {@link AccumulationPlan}), and
- * {@link #update} clips, applies the optimizer and zeroes the gradients.
+ * {@link #update} clips, applies the optimizer and zeroes the gradients. Public so that
+ * {@code gargoyle bench train} times exactly the step the trainer runs.
  */
-final class TrainStep implements AutoCloseable {
+public final class TrainStep implements AutoCloseable {
     private final Model model;
     private final Optimizer optimizer;
     private final double clipNorm;
     private Tensor dlogits;
 
     /** The logits of a micro-batch, copied to the heap ({@code [n, classes]} row-major), and its mean loss. */
-    record Output(float[] logits, double loss) {
+    public record Output(float[] logits, double loss) {
     }
 
-    TrainStep(Model model, Optimizer optimizer, double clipNorm) {
+    public TrainStep(Model model, Optimizer optimizer, double clipNorm) {
         this.model = model;
         this.optimizer = optimizer;
         this.clipNorm = clipNorm;
     }
 
     /** Forward, loss (mean over the micro-batch) and backward with the loss scaled by {@code lossScale}. */
-    Output microBatch(Tensor x, int[] labels, float lossScale) {
+    public Output microBatch(Tensor x, int[] labels, float lossScale) {
         Tensor logits = model.forward(x);
         Shape s = logits.shape();
         if (dlogits == null || dlogits.shape().dim(0) < s.dim(0) || dlogits.shape().dim(1) != s.dim(1)) {
@@ -45,7 +46,7 @@ final class TrainStep implements AutoCloseable {
     }
 
     /** One optimizer update at learning rate {@code lr} from the gradients accumulated so far, then zeroes them. */
-    void update(double lr) {
+    public void update(double lr) {
         if (clipNorm > 0) {
             GradientClipping.clipByGlobalNorm(model, clipNorm);
         }
