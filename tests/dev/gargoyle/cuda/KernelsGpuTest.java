@@ -7,20 +7,18 @@ import static org.bytedeco.cuda.global.cudart.cudaStreamSynchronize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gargoyle.GpuTest;
 import dev.gargoyle.tensor.DropoutRandom;
 import java.util.SplittableRandom;
 import org.bytedeco.cuda.cudart.CUstream_st;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Our CUDA kernels on a real GPU against plain float64 Java loops (the optimizers, softmax
  * cross-entropy, sum of squares) or exact float Java arithmetic (elementwise, dropout, images).
- * Runs only where the kernels load and a CUDA device is present ({@link GpuCondition}).
+ * Runs only where CUDA is usable ({@link GpuTest}); without kernels in the build it fails, naming why.
  */
-@Tag("gpu")
-@ExtendWith(GpuCondition.class)
+@GpuTest
 class KernelsGpuTest {
     /** Past 65535 blocks of 256 threads, so the grid-stride loops take more than one lap. */
     private static final int LARGE = 65535 * 256 * 2 + 12345;
