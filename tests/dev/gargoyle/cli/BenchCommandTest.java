@@ -34,11 +34,11 @@ class BenchCommandTest {
         Path csv = dir.resolve("b.csv");
         Path json = dir.resolve("b.json");
         Path chart = dir.resolve("b.png");
-        Object[] r = CliEndToEndTest.run("bench", "--device", "cpu", "--shapes", shapes().toString(), "--warmup", "1",
+        String[] r = CliRun.run("bench", "--device", "cpu", "--shapes", shapes().toString(), "--warmup", "1",
                 "--repeats", "2", "--gemm-size", "128", "--copy-mib", "4", "--csv", csv.toString(), "--json",
                 json.toString(), "--chart", chart.toString());
-        String out = (String) r[1];
-        assertEquals(0, r[0], () -> out + r[2]);
+        String out = r[1];
+        assertEquals("0", r[0], () -> out + r[2]);
         for (String expected : new String[] {"c1 ", "p1 ", "b1 ", "backward-data", "backward-filter", "GFLOP/s",
             "GB/s", "time per layer", "SGEMM 128x128x128", "validation: conv forward"}) {
             assertTrue(out.contains(expected), () -> "no '" + expected + "' in\n" + out);
@@ -57,32 +57,32 @@ class BenchCommandTest {
 
     @Test
     void filterKeepsMatchingLayersAndRefusesNoMatch() throws Exception {
-        Object[] r = CliEndToEndTest.run("bench", "--device", "cpu", "--shapes", shapes().toString(), "--filter",
+        String[] r = CliRun.run("bench", "--device", "cpu", "--shapes", shapes().toString(), "--filter",
                 "pool", "--warmup", "0", "--repeats", "1", "--gemm-size", "64", "--copy-mib", "1", "--json",
                 dir.resolve("f.json").toString());
-        assertEquals(0, r[0], () -> (String) r[2]);
+        assertEquals("0", r[0], () -> r[2]);
         Set<String> layers = StreamSupport.stream(JSON.readTree(dir.resolve("f.json").toFile()).get("results")
                 .spliterator(), false).map(n -> n.get("layer").asText()).collect(Collectors.toSet());
         assertEquals(Set.of("p1"), layers);
-        Object[] none = CliEndToEndTest.run("bench", "--device", "cpu", "--shapes", shapes().toString(), "--filter",
+        String[] none = CliRun.run("bench", "--device", "cpu", "--shapes", shapes().toString(), "--filter",
                 "lstm");
-        assertEquals(2, none[0]);
-        assertTrue(((String) none[2]).contains("--filter 'lstm' matches no layer"), (String) none[2]);
+        assertEquals("2", none[0]);
+        assertTrue((none[2]).contains("--filter 'lstm' matches no layer"), none[2]);
     }
 
     @Test
     void badShapesAreReportedWithFileAndLine() throws Exception {
         Path bad = Files.writeString(dir.resolve("bad.txt"), "conv n=1 c=1 h=4 w=4 k=1 r=3 s=3\nconv n=1 c=1\n");
-        Object[] r = CliEndToEndTest.run("bench", "--device", "cpu", "--shapes", bad.toString());
-        assertEquals(1, r[0]);
-        assertTrue(((String) r[2]).contains(bad + ":2: conv needs"), (String) r[2]);
-        Object[] unknown = CliEndToEndTest.run("bench", "--device", "cpu", "--shapes", "resnet");
-        assertEquals(2, unknown[0]);
-        assertTrue(((String) unknown[2]).contains("--shapes must be ahe, deepbench or a shape file"),
-                (String) unknown[2]);
-        Object[] size = CliEndToEndTest.run("bench", "--device", "cpu", "--size", "40");
-        assertEquals(2, size[0]);
-        assertTrue(((String) size[2]).contains("multiple of 16"), (String) size[2]);
+        String[] r = CliRun.run("bench", "--device", "cpu", "--shapes", bad.toString());
+        assertEquals("1", r[0]);
+        assertTrue((r[2]).contains(bad + ":2: conv needs"), r[2]);
+        String[] unknown = CliRun.run("bench", "--device", "cpu", "--shapes", "resnet");
+        assertEquals("2", unknown[0]);
+        assertTrue((unknown[2]).contains("--shapes must be ahe, deepbench or a shape file"),
+                unknown[2]);
+        String[] size = CliRun.run("bench", "--device", "cpu", "--size", "40");
+        assertEquals("2", size[0]);
+        assertTrue((size[2]).contains("multiple of 16"), size[2]);
     }
 
     @Test
@@ -96,11 +96,11 @@ class BenchCommandTest {
     @Test
     void trainBenchPrintsRatesAndMemoryAndWritesJson() throws Exception {
         Path json = dir.resolve("t.json");
-        Object[] r = CliEndToEndTest.run("bench", "train", "--device", "cpu", "--batch-size", "2", "--size", "16",
+        String[] r = CliRun.run("bench", "train", "--device", "cpu", "--batch-size", "2", "--size", "16",
                 "--accumulation-steps", "2", "--warmup", "1", "--windows", "2", "--updates-per-window", "1",
                 "--breakdown", "--json", json.toString());
-        String out = (String) r[1];
-        assertEquals(0, r[0], () -> out + r[2]);
+        String out = r[1];
+        assertEquals("0", r[0], () -> out + r[2]);
         assertTrue(out.contains("\ntrain: ") && out.contains("micro-batches of 2 at 16x16"), out);
         assertTrue(out.contains("\ninference: ") && out.contains("\npeak native memory: "), out);
         JsonNode root = JSON.readTree(json.toFile());
@@ -121,8 +121,8 @@ class BenchCommandTest {
             sum += m.get("forward").asDouble() + m.get("backward").asDouble();
         }
         assertEquals(parts.get("total").asDouble(), sum, 1e-9);
-        Object[] bad = CliEndToEndTest.run("bench", "train", "--device", "cpu", "--size", "20");
-        assertEquals(2, bad[0]);
-        assertTrue(((String) bad[2]).contains("--size must be a positive multiple of 16, got 20"), (String) bad[2]);
+        String[] bad = CliRun.run("bench", "train", "--device", "cpu", "--size", "20");
+        assertEquals("2", bad[0]);
+        assertTrue((bad[2]).contains("--size must be a positive multiple of 16, got 20"), bad[2]);
     }
 }

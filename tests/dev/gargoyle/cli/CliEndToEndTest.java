@@ -1,11 +1,9 @@
 package dev.gargoyle.cli;
 
+import static dev.gargoyle.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -20,32 +18,16 @@ class CliEndToEndTest {
     @TempDir
     static Path dir;
 
-    /** Runs the CLI and returns {exit code, stdout, stderr}. */
-    static Object[] run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Object[] {code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
 
     @BeforeAll
     static void trainATinyModel() {
-        Object[] data = run("sample-data", dir.resolve("data").toString(), "--per-class", "4", "--size", "16");
-        assertEquals(0, data[0], () -> "sample-data: " + data[2]);
-        Object[] train = run("train", "--data", dir.resolve("data").toString(), "--out", dir.resolve("run").toString(),
+        String[] data = run("sample-data", dir.resolve("data").toString(), "--per-class", "4", "--size", "16");
+        assertEquals("0", data[0], () -> "sample-data: " + data[2]);
+        String[] train = run("train", "--data", dir.resolve("data").toString(), "--out", dir.resolve("run").toString(),
                 "--epochs", "2", "--batch-size", "8", "--accumulation-steps", "2", "--size", "16", "--device", "cpu",
                 "--workers", "2", "--quiet");
-        assertEquals(0, train[0], () -> "train: " + train[2]);
-        assertTrue(((String) train[1]).contains("macro avg"), (String) train[1]);
+        assertEquals("0", train[0], () -> "train: " + train[2]);
+        assertTrue((train[1]).contains("macro avg"), train[1]);
     }
 
     @Test
@@ -61,11 +43,11 @@ class CliEndToEndTest {
 
     @Test
     void evalScoresTheCheckpointOnTheTestPart() {
-        Object[] r = run("eval", "--weights", dir.resolve("run/best.safetensors").toString(), "--data",
+        String[] r = run("eval", "--weights", dir.resolve("run/best.safetensors").toString(), "--data",
                 dir.resolve("data").toString(), "--device", "cpu", "--json");
-        assertEquals(0, r[0], () -> (String) r[2]);
-        assertTrue(((String) r[1]).contains("\"accuracy\""), (String) r[1]);
-        assertTrue(((String) r[1]).contains("\"images\" : 10"), (String) r[1]);
+        assertEquals("0", r[0], () -> r[2]);
+        assertTrue((r[1]).contains("\"accuracy\""), r[1]);
+        assertTrue((r[1]).contains("\"images\" : 10"), r[1]);
     }
 
     @Test
@@ -74,48 +56,48 @@ class CliEndToEndTest {
         try (Stream<Path> s = Files.list(dir.resolve("data/test/gargoyle"))) {
             image = s.findFirst().orElseThrow();
         }
-        Object[] r = run("predict", "--weights", dir.resolve("run/last.safetensors").toString(), "--device", "cpu",
+        String[] r = run("predict", "--weights", dir.resolve("run/last.safetensors").toString(), "--device", "cpu",
                 "--top-k", "2", image.toString());
-        assertEquals(0, r[0], () -> (String) r[2]);
-        String[] lines = ((String) r[1]).strip().split("\n");
-        assertEquals(3, lines.length, (String) r[1]);
+        assertEquals("0", r[0], () -> r[2]);
+        String[] lines = r[1].strip().split("\n");
+        assertEquals(3, lines.length, r[1]);
         assertTrue(lines[1].trim().matches("[a-z_]+ +\\d+\\.\\d\\d%"), lines[1]);
     }
 
     @Test
     void predictNamesAnUnreadableImage() throws Exception {
         Path bad = Files.writeString(dir.resolve("not-an-image.png"), "hello");
-        Object[] r = run("predict", "--weights", dir.resolve("run/last.safetensors").toString(), "--device", "cpu",
+        String[] r = run("predict", "--weights", dir.resolve("run/last.safetensors").toString(), "--device", "cpu",
                 bad.toString());
-        assertEquals(1, r[0]);
-        assertTrue(((String) r[2]).contains("not-an-image.png"), (String) r[2]);
+        assertEquals("1", r[0]);
+        assertTrue((r[2]).contains("not-an-image.png"), r[2]);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"--batch-size=0", "--accumulation-steps=0", "--lr=-1", "--device=tpu", "--size=20",
         "--optimizer=rmsprop", "--epochs=0"})
     void invalidTrainOptionsAreUsageErrors(String option) {
-        Object[] r = run("train", option, "--data", dir.resolve("data").toString(), "--out",
+        String[] r = run("train", option, "--data", dir.resolve("data").toString(), "--out",
                 dir.resolve("never").toString());
-        assertEquals(2, r[0], () -> option + ": " + r[2]);
-        assertTrue(((String) r[2]).contains("Usage:"), (String) r[2]);
+        assertEquals("2", r[0], () -> option + ": " + r[2]);
+        assertTrue((r[2]).contains("Usage:"), r[2]);
         assertTrue(!Files.exists(dir.resolve("never")), "nothing is written for refused options");
     }
 
     @Test
     void infoNeverFailsAndExplainsCuda() {
-        Object[] r = run("info");
-        assertEquals(0, r[0], () -> (String) r[2]);
-        String out = (String) r[1];
+        String[] r = run("info");
+        assertEquals("0", r[0], () -> r[2]);
+        String out = r[1];
         assertTrue(out.contains("onednn"), out);
         assertTrue(out.contains("cuda"), out);
     }
 
     @Test
     void missingDataIsAFailureNamingThePath() {
-        Object[] r = run("train", "--data", dir.resolve("nowhere").toString(), "--out",
+        String[] r = run("train", "--data", dir.resolve("nowhere").toString(), "--out",
                 dir.resolve("run-missing").toString(), "--device", "cpu");
-        assertEquals(1, r[0]);
-        assertTrue(((String) r[2]).contains("nowhere"), (String) r[2]);
+        assertEquals("1", r[0]);
+        assertTrue((r[2]).contains("nowhere"), r[2]);
     }
 }

@@ -1,5 +1,6 @@
 package dev.gargoyle.cli;
 
+import static dev.gargoyle.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,9 +14,6 @@ import dev.gargoyle.tensor.Shape;
 import dev.gargoyle.train.Checkpoint;
 import dev.gargoyle.train.ModelSpec;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,23 +49,6 @@ class VizCommandsTest {
         }
     }
 
-    /** Runs the CLI, returning its exit code and what it printed (stdout then stderr). */
-    private static String[] run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new String[] {String.valueOf(code), o.toString(StandardCharsets.UTF_8),
-                e.toString(StandardCharsets.UTF_8)};
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
 
     private static String[] visualize(String out, String... more) {
         List<String> args = new ArrayList<>(List.of("visualize", "--weights", weights.toString(), "--image",
