@@ -294,6 +294,8 @@ final class CudnnConvolution implements NativeResource {
     private ConvChoice search(Direction direction, ConvKey key, ConvDescriptors d, Calls calls) {
         int[] requested = new int[1];
         CudaStatus.cudnn(calls.maxCount(requested), calls.name() + " algorithm count", key);
+        // Before the size queries too: another direction's run may have left its algorithm's math type.
+        d.mathType(key.mathType());
         long largest = 0;
         for (int algo = 0; algo < algorithmCount(direction); algo++) {
             if (calls.workspaceSize(algo, size) == CUDNN_STATUS_SUCCESS) {
@@ -305,7 +307,6 @@ final class CudnnConvolution implements NativeResource {
             while (want > 0 && !trial.tryEnsure(want)) {
                 want /= 2;
             }
-            d.mathType(key.mathType());
             ConvChoice choice = new ConvChoice(direction, calls.find(requested[0], raw(trial.address()), trial.bytes()),
                     deterministic);
             LOG.debug("{} ({}): searched with a {} byte workspace: {}", calls.name(), key, trial.bytes(),
