@@ -1,6 +1,7 @@
 package dev.gargoyle.cuda;
 
 import static dev.gargoyle.cuda.Addresses.raw;
+import static org.bytedeco.cuda.global.cudart.cudaGetLastError;
 import static org.bytedeco.cuda.global.cudnn.CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT;
 import static org.bytedeco.cuda.global.cudnn.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT;
 import static org.bytedeco.cuda.global.cudnn.CUDNN_CONVOLUTION_FWD_ALGO_COUNT;
@@ -270,6 +271,7 @@ final class CudnnConvolution implements NativeResource {
                     CudaStatus.cudnn(status, calls.name(), key + ", algorithm " + name);
                     return;
                 }
+                cudaGetLastError(); // cuDNN's failed allocation may have left the runtime's error set
             }
             outOfMemory += " " + name + " ran out of device memory for its " + p.workspaceBytes() + " byte workspace.";
             if (choice.advance()) {
@@ -309,6 +311,9 @@ final class CudnnConvolution implements NativeResource {
             }
             ConvChoice choice = new ConvChoice(direction, calls.find(requested[0], raw(trial.address()), trial.bytes()),
                     deterministic);
+            // Find tries algorithms that may fail inside cuDNN; a non-sticky runtime error one leaves
+            // behind must not be reported by our next kernel launch (sticky errors survive this).
+            cudaGetLastError();
             LOG.debug("{} ({}): searched with a {} byte workspace: {}", calls.name(), key, trial.bytes(),
                     choice.summary());
             return choice;
