@@ -15,7 +15,8 @@ extern "C" {
 enum gg_status {
     GG_OK = 0,
     GG_INVALID_ARGUMENT = 1, /* a null pointer, a negative size, a label out of range */
-    GG_LAUNCH_FAILED = 2,    /* cudaGetLastError after the launch was not cudaSuccess */
+    GG_LAUNCH_FAILED = 2,    /* the runtime's last error after the launch was set; left set for the caller's
+                                cudaGetLastError, which names it */
     GG_NOT_BUILT = 3         /* returned only by the Java side when the library is absent */
 };
 

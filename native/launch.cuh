@@ -25,8 +25,9 @@ static inline cudaStream_t gg_stream(void *stream) {
     return (cudaStream_t)stream;
 }
 
+/* Peeks without resetting: the caller reads (and so clears) the error with cudaGetLastError to name it. */
 static inline int gg_launched(void) {
-    return cudaGetLastError() == cudaSuccess ? GG_OK : GG_LAUNCH_FAILED;
+    return cudaPeekAtLastError() == cudaSuccess ? GG_OK : GG_LAUNCH_FAILED;
 }
 
 /* First index of this thread and the stride of a grid-stride loop, in 64 bits. */

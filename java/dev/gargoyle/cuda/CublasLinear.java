@@ -64,6 +64,8 @@ final class CublasLinear implements NativeResource {
     /** The address of at least {@code n} device floats equal to 1, uploaded once per growth. */
     private long ones(int n) {
         if (n > onesLength) {
+            // A failed growth (out of memory) leaves a fresh block of the old size with undefined content.
+            onesLength = 0;
             ones.ensure((long) n * Float.BYTES);
             long host = staging.acquire((long) n * Float.BYTES);
             float[] values = new float[n];

@@ -1,6 +1,7 @@
 package dev.gargoyle.cuda;
 
 import static dev.gargoyle.cuda.Addresses.raw;
+import static org.bytedeco.cuda.global.cudart.cudaGetLastError;
 import static org.bytedeco.cuda.global.cudnn.CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT;
 import static org.bytedeco.cuda.global.cudnn.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT;
 import static org.bytedeco.cuda.global.cudnn.CUDNN_CONVOLUTION_FWD_ALGO_COUNT;
@@ -270,6 +271,7 @@ final class CudnnConvolution implements NativeResource {
                     CudaStatus.cudnn(status, calls.name(), key + ", algorithm " + name);
                     return;
                 }
+                cudaGetLastError(); // cuDNN's failed allocation may have left the runtime's error set
             }
             outOfMemory += " " + name + " ran out of device memory for its " + p.workspaceBytes() + " byte workspace.";
             if (choice.advance()) {
@@ -294,6 +296,8 @@ final class CudnnConvolution implements NativeResource {
     private ConvChoice search(Direction direction, ConvKey key, ConvDescriptors d, Calls calls) {
         int[] requested = new int[1];
         CudaStatus.cudnn(calls.maxCount(requested), calls.name() + " algorithm count", key);
+        // Before the size queries too: another direction's run may have left its algorithm's math type.
+        d.mathType(key.mathType());
         long largest = 0;
         for (int algo = 0; algo < algorithmCount(direction); algo++) {
             if (calls.workspaceSize(algo, size) == CUDNN_STATUS_SUCCESS) {
@@ -305,9 +309,11 @@ final class CudnnConvolution implements NativeResource {
             while (want > 0 && !trial.tryEnsure(want)) {
                 want /= 2;
             }
-            d.mathType(key.mathType());
             ConvChoice choice = new ConvChoice(direction, calls.find(requested[0], raw(trial.address()), trial.bytes()),
                     deterministic);
+            // Find tries algorithms that may fail inside cuDNN; a non-sticky runtime error one leaves
+            // behind must not be reported by our next kernel launch (sticky errors survive this).
+            cudaGetLastError();
             LOG.debug("{} ({}): searched with a {} byte workspace: {}", calls.name(), key, trial.bytes(),
                     choice.summary());
             return choice;

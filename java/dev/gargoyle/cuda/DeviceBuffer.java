@@ -26,7 +26,10 @@ final class DeviceBuffer implements NativeResource {
         return bytes;
     }
 
-    /** Grows to at least {@code size} bytes; false, keeping the old block, when the device is out of memory. */
+    /**
+     * Grows to at least {@code size} bytes; false when the device is out of memory, leaving a block
+     * of the old size whose content is undefined (the old one is freed before the larger is tried).
+     */
     boolean tryEnsure(long size) {
         if (size <= bytes) {
             return true;

@@ -1,5 +1,7 @@
 package dev.gargoyle.cuda;
 
+import static org.bytedeco.cuda.global.cudart.cudaGetLastError;
+
 import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.javacpp.Loader;
 import org.slf4j.Logger;
@@ -11,6 +13,7 @@ import org.slf4j.LoggerFactory;
  */
 final class KernelLibrary {
     static final int GG_OK = 0;
+    static final int GG_LAUNCH_FAILED = 2;
     static final int GG_NOT_BUILT = 3;
     static final String NOT_BUILT = "built without CUDA kernels";
 
@@ -29,10 +32,15 @@ final class KernelLibrary {
         return Holder.REASON;
     }
 
-    /** Throws a {@link CudaException} naming {@code call} when {@code status} is not GG_OK. */
+    /**
+     * Throws a {@link CudaException} naming {@code call} when {@code status} is not GG_OK; a failed
+     * launch also names the CUDA error (e.g. cudaErrorNoKernelImageForDevice), read and cleared here.
+     */
     static void check(int status, String call) {
         if (status != GG_OK) {
-            throw new CudaException(call + " failed: " + statusString(status) + " (gg status " + status + ")");
+            String cuda = status == GG_LAUNCH_FAILED && isAvailable()
+                    ? ": " + CudaStatus.cudaText(cudaGetLastError()) : "";
+            throw new CudaException(call + " failed: " + statusString(status) + " (gg status " + status + ")" + cuda);
         }
     }
 

@@ -1,10 +1,14 @@
 package dev.gargoyle.cuda;
 
 import static org.bytedeco.cuda.global.cudart.cudaDeviceSynchronize;
+import static org.bytedeco.cuda.global.cudart.cudaErrorInvalidDevice;
+import static org.bytedeco.cuda.global.cudart.cudaGetLastError;
+import static org.bytedeco.cuda.global.cudart.cudaSetDevice;
 import static org.bytedeco.cuda.global.cudart.cudaStreamCreate;
 import static org.bytedeco.cuda.global.cudart.cudaStreamDestroy;
 import static org.bytedeco.cuda.global.cudart.cudaStreamSynchronize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gargoyle.GpuTest;
@@ -65,6 +69,26 @@ class KernelsGpuTest {
             }
         } finally {
             GpuBuffer.check(cudaStreamDestroy(stream), "cudaStreamDestroy");
+        }
+    }
+
+    /**
+     * A launcher reports a pending runtime error as a failed launch and leaves it set; the check
+     * names it and clears it. This also proves the kernels and the JavaCPP binding share one CUDA
+     * runtime (one per-thread error), which the naming relies on.
+     */
+    @Test
+    void aFailedLaunchNamesTheCudaErrorAndClearsIt() {
+        try (GpuBuffer out = GpuBuffer.floats(4)) {
+            assertEquals(cudaErrorInvalidDevice, cudaSetDevice(1 << 20), "a non-sticky error to be reported");
+            CudaException e = assertThrows(CudaException.class,
+                    () -> KernelLibrary.check(Kernels.gg_fill(out.asFloats(), 4, 1f, null), "gg_fill"));
+            assertTrue(e.getMessage().startsWith("gg_fill failed: kernel launch failed (gg status 2): "
+                    + "cudaErrorInvalidDevice"), e.getMessage());
+            assertEquals(0, cudaGetLastError(), "the check cleared the error");
+            KernelLibrary.check(Kernels.gg_fill(out.asFloats(), 4, 1f, null), "gg_fill");
+            sync();
+            assertEquals(1f, out.toFloats()[3]);
         }
     }
 
