@@ -4,9 +4,10 @@ import java.util.SplittableRandom;
 
 /**
  * Derives independent seeds from a base seed and a few integers (epoch, sample index, ...), so that
- * every random choice of the data pipeline depends on what it is for and never on thread timing.
+ * every random choice of the data pipeline depends on what it is for and never on thread timing;
+ * and the seeded permutations that the data pipeline and the unit probe order images by.
  */
-final class Seeds {
+public final class Seeds {
     static final long SPLIT = 0x5350_4C49_54L;
     static final long SHUFFLE = 0x5348_5546L;
     static final long AUGMENT = 0x4155_474DL;
@@ -27,7 +28,7 @@ final class Seeds {
     }
 
     /** A permutation of {@code 0..n-1} by a Fisher-Yates shuffle seeded with {@code seed}. */
-    static int[] permutation(int n, long seed) {
+    public static int[] permutation(int n, long seed) {
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;

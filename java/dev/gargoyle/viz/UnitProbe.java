@@ -6,6 +6,7 @@ import dev.gargoyle.data.Epoch;
 import dev.gargoyle.data.ImageFolder;
 import dev.gargoyle.data.LoaderOptions;
 import dev.gargoyle.data.Sample;
+import dev.gargoyle.data.Seeds;
 import dev.gargoyle.nn.AheNet;
 import dev.gargoyle.nn.ForwardHook;
 import dev.gargoyle.nn.Model;
@@ -18,7 +19,6 @@ import dev.gargoyle.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
 
 /**
@@ -277,29 +277,15 @@ public final class UnitProbe {
      * permutation of {@code 0..n-1}); the same for every layer and every run on the same data.
      */
     static int[] tieRank(int n) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        SplittableRandom random = new SplittableRandom(TIE_SEED);
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
+        return Seeds.permutation(n, TIE_SEED);
     }
 
     /** The labels in a seeded random order (Fisher-Yates), for the chance level of purity. */
     private static int[] shuffle(int[] labels) {
-        int[] out = labels.clone();
-        SplittableRandom random = new SplittableRandom(CHANCE_SEED);
-        for (int i = out.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = out[i];
-            out[i] = out[j];
-            out[j] = t;
+        int[] order = Seeds.permutation(labels.length, CHANCE_SEED);
+        int[] out = new int[labels.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = labels[order[i]];
         }
         return out;
     }
