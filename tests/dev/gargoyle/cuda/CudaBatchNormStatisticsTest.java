@@ -1,12 +1,13 @@
 package dev.gargoyle.cuda;
 
-import static dev.gargoyle.cuda.TestTensors.assertClose;
-import static dev.gargoyle.cuda.TestTensors.read;
-import static dev.gargoyle.cuda.TestTensors.uniform;
+import static dev.gargoyle.cuda.Compare.assertClose;
+import static dev.gargoyle.parity.Scope.read;
+import static dev.gargoyle.parity.Scope.uniform;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gargoyle.GpuTest;
 import dev.gargoyle.reference.BatchNormRef;
+import dev.gargoyle.parity.Scope;
 import dev.gargoyle.tensor.Backend;
 import dev.gargoyle.tensor.Backends;
 import dev.gargoyle.tensor.Device;
@@ -40,20 +41,20 @@ class CudaBatchNormStatisticsTest {
         double[] runningMean = new double[3];
         double[] runningVar = new double[3];
         Arrays.fill(runningVar, 1.0); // PyTorch's initial running statistics
-        try (Backend b = Backends.create(Device.cuda(0)); TestTensors t = new TestTensors(b)) {
-            Tensor tg = t.of(C, gamma);
-            Tensor tb = t.of(C, beta);
-            Tensor rm = t.of(C, runningMean);
-            Tensor rv = t.of(C, runningVar);
-            Tensor y = t.nan(X);
-            Tensor saveMean = t.nan(C);
-            Tensor saveInvStd = t.nan(C);
+        try (Backend b = Backends.create(Device.cuda(0)); Scope t = new Scope(b)) {
+            Tensor tg = t.tensor(C, gamma);
+            Tensor tb = t.tensor(C, beta);
+            Tensor rm = t.tensor(C, runningMean);
+            Tensor rv = t.tensor(C, runningVar);
+            Tensor y = t.garbage(X);
+            Tensor saveMean = t.garbage(C);
+            Tensor saveInvStd = t.garbage(C);
             for (int step = 0; step < 5; step++) {
                 double[] x = uniform(rng, X.numel());
                 for (int i = 0; i < x.length; i++) {
                     x[i] = (float) (4 * x[i] + 3 + step); // mean and variance away from 0 and 1, the mean moving
                 }
-                b.batchNormForwardTraining(t.of(X, x), tg, tb, rm, rv, MOMENTUM, EPS, y, saveMean, saveInvStd);
+                b.batchNormForwardTraining(t.tensor(X, x), tg, tb, rm, rv, MOMENTUM, EPS, y, saveMean, saveInvStd);
                 BatchNormRef.Training want = BatchNormRef.forwardTraining(x, X, gamma, beta, runningMean, runningVar,
                         MOMENTUM, EPS);
                 String at = "step " + step;

@@ -1,9 +1,9 @@
 package dev.gargoyle.cuda;
 
-import static dev.gargoyle.cuda.TestTensors.assertClose;
-import static dev.gargoyle.cuda.TestTensors.plus;
-import static dev.gargoyle.cuda.TestTensors.read;
-import static dev.gargoyle.cuda.TestTensors.uniform;
+import static dev.gargoyle.cuda.Compare.assertClose;
+import static dev.gargoyle.parity.Scope.plus;
+import static dev.gargoyle.parity.Scope.read;
+import static dev.gargoyle.parity.Scope.uniform;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gargoyle.GpuTest;
 import dev.gargoyle.cuda.ConvAlgorithm.Direction;
 import dev.gargoyle.reference.Conv2dRef;
+import dev.gargoyle.parity.Scope;
 import dev.gargoyle.tensor.Conv2dSpec;
 import dev.gargoyle.tensor.Device;
 import dev.gargoyle.tensor.Shape;
@@ -67,20 +68,20 @@ class CudaConvAlgorithmsTest {
         double[] wantDx = Conv2dRef.backwardData(dy, w, W, SPEC, X);
         double[] wantDw = plus(dw0, Conv2dRef.backwardWeights(x, X, dy, SPEC, W));
         double[] wantDb = plus(db0, Conv2dRef.backwardBias(dy, ys));
-        try (TestTensors t = new TestTensors(backend)) {
-            Tensor tx = t.of(X, x);
-            Tensor tw = t.of(W, w);
-            Tensor tb = t.of(Shape.of(6), bias);
-            Tensor tdy = t.of(ys, dy);
+        try (Scope t = new Scope(backend)) {
+            Tensor tx = t.tensor(X, x);
+            Tensor tw = t.tensor(W, w);
+            Tensor tb = t.tensor(Shape.of(6), bias);
+            Tensor tdy = t.tensor(ys, dy);
             // The cached choices first, which also fills the algorithm lists.
-            Tensor y = t.nan(ys);
+            Tensor y = t.garbage(ys);
             backend.conv2dForward(tx, tw, tb, SPEC, y);
             assertClose("forward, chosen algorithm", wantY, read(y), REL, ABS);
-            Tensor dx = t.nan(X);
+            Tensor dx = t.garbage(X);
             backend.conv2dBackwardData(tdy, tw, SPEC, dx);
             assertClose("backward data, chosen algorithm", wantDx, read(dx), REL, ABS);
-            Tensor dw = t.of(W, dw0);
-            Tensor db = t.of(Shape.of(6), db0);
+            Tensor dw = t.tensor(W, dw0);
+            Tensor db = t.tensor(Shape.of(6), db0);
             backend.conv2dBackwardWeights(tx, tdy, SPEC, dw, db);
             assertClose("backward filter, chosen algorithm", wantDw, read(dw), REL, ABS);
             assertClose("backward bias", wantDb, read(db), REL, ABS);
@@ -100,18 +101,18 @@ class CudaConvAlgorithmsTest {
                 try {
                     switch (a.direction()) {
                         case FORWARD -> {
-                            Tensor fy = t.nan(ys);
+                            Tensor fy = t.garbage(ys);
                             backend.conv2dForward(tx, tw, tb, SPEC, fy);
                             assertClose(what, wantY, read(fy), REL, ABS);
                         }
                         case BACKWARD_DATA -> {
-                            Tensor fdx = t.nan(X);
+                            Tensor fdx = t.garbage(X);
                             backend.conv2dBackwardData(tdy, tw, SPEC, fdx);
                             assertClose(what, wantDx, read(fdx), REL, ABS);
                         }
                         case BACKWARD_FILTER -> {
-                            Tensor fdw = t.of(W, dw0);
-                            Tensor fdb = t.of(Shape.of(6), db0);
+                            Tensor fdw = t.tensor(W, dw0);
+                            Tensor fdb = t.tensor(Shape.of(6), db0);
                             backend.conv2dBackwardWeights(tx, tdy, SPEC, fdw, fdb);
                             assertClose(what + ", accumulated", wantDw, read(fdw), REL, ABS);
                         }
@@ -133,7 +134,7 @@ class CudaConvAlgorithmsTest {
         Shape ws = Shape.of(4, 5, 3, 1);
         Conv2dSpec spec = new Conv2dSpec(2, 1, 1, 0, 1, 1, 1);
         Shape ys = spec.outputShape("test", xs, ws);
-        try (TestTensors t = new TestTensors(backend)) {
+        try (Scope t = new Scope(backend)) {
             Tensor x = t.zeros(xs);
             Tensor w = t.zeros(ws);
             Tensor y = t.zeros(ys);
@@ -163,12 +164,12 @@ class CudaConvAlgorithmsTest {
     void deterministicModeRunsOnlyDeterministicAlgorithmsAndRepeatsExactly() {
         Random rng = new Random(9);
         try (CudaBackend det = new CudaBackend(Device.cuda(0), CudaOptions.defaults().withDeterministic(true));
-             TestTensors t = new TestTensors(det)) {
+             Scope t = new Scope(det)) {
             Shape xs = Shape.of(8, 16, 20, 20);
             Shape ws = Shape.of(16, 16, 3, 3);
             Shape ys = SPEC.outputShape("test", xs, ws);
-            Tensor x = t.of(xs, uniform(rng, xs.numel()));
-            Tensor dy = t.of(ys, uniform(rng, ys.numel()));
+            Tensor x = t.tensor(xs, uniform(rng, xs.numel()));
+            Tensor dy = t.tensor(ys, uniform(rng, ys.numel()));
             Tensor dw1 = t.zeros(ws);
             Tensor dw2 = t.zeros(ws);
             det.conv2dBackwardWeights(x, dy, SPEC, dw1, null);
@@ -184,7 +185,7 @@ class CudaConvAlgorithmsTest {
 
     @Test
     void aFailingCudnnCallNamesTheCallTheStatusAndTheShapes() {
-        try (TestTensors t = new TestTensors(backend)) {
+        try (Scope t = new Scope(backend)) {
             Tensor x = t.zeros(X);
             Tensor w = t.zeros(W);
             Tensor y = t.zeros(SPEC.outputShape("test", X, W));

@@ -1,10 +1,11 @@
 package dev.gargoyle.cuda;
 
-import static dev.gargoyle.cuda.TestTensors.uniform;
+import static dev.gargoyle.parity.Scope.uniform;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gargoyle.GpuTest;
+import dev.gargoyle.parity.Scope;
 import dev.gargoyle.tensor.Backend;
 import dev.gargoyle.tensor.Backends;
 import dev.gargoyle.tensor.Conv2dSpec;
@@ -46,12 +47,12 @@ class CudaDeviceMemoryTest {
         long atEnd;
         long hostAtWarm;
         long hostAtEnd;
-        try (TestTensors t = new TestTensors(b)) {
-            Tensor x = t.of(xs, uniform(rng, xs.numel()));
-            Tensor w = t.of(ws, uniform(rng, ws.numel()));
-            Tensor bias = t.of(cs, uniform(rng, 32));
-            Tensor gamma = t.of(cs, uniform(rng, 32));
-            Tensor beta = t.of(cs, uniform(rng, 32));
+        try (Scope t = new Scope(b)) {
+            Tensor x = t.tensor(xs, uniform(rng, xs.numel()));
+            Tensor w = t.tensor(ws, uniform(rng, ws.numel()));
+            Tensor bias = t.tensor(cs, uniform(rng, 32));
+            Tensor gamma = t.tensor(cs, uniform(rng, 32));
+            Tensor beta = t.tensor(cs, uniform(rng, 32));
             Tensor runMean = t.zeros(cs);
             Tensor runVar = t.zeros(cs);
             Tensor h = t.zeros(hs);
@@ -60,7 +61,7 @@ class CudaDeviceMemoryTest {
             Tensor invStd = t.zeros(cs);
             Tensor p = t.zeros(ps);
             Tensor workspace = t.zeros(b.pool2dWorkspaceShape(pool, hs));
-            Tensor dp = t.of(ps, uniform(rng, ps.numel()));
+            Tensor dp = t.tensor(ps, uniform(rng, ps.numel()));
             Tensor dn = t.zeros(hs);
             Tensor dh = t.zeros(hs);
             Tensor dx = t.zeros(xs);

@@ -1,10 +1,11 @@
 package dev.gargoyle.cuda;
 
-import static dev.gargoyle.cuda.TestTensors.assertNormClose;
-import static dev.gargoyle.cuda.TestTensors.read;
-import static dev.gargoyle.cuda.TestTensors.uniform;
+import static dev.gargoyle.cuda.Compare.assertNormClose;
+import static dev.gargoyle.parity.Scope.read;
+import static dev.gargoyle.parity.Scope.uniform;
 
 import dev.gargoyle.GpuTest;
+import dev.gargoyle.parity.Scope;
 import dev.gargoyle.tensor.Backend;
 import dev.gargoyle.tensor.Backends;
 import dev.gargoyle.tensor.Conv2dSpec;
@@ -56,8 +57,8 @@ class CudaVsCpuTest {
     }
 
     /** Runs {@code op} on both backends with the same inputs and returns {cuda result, cpu result}. */
-    private double[][] both(BiFunction<Backend, TestTensors, Tensor> op) {
-        try (TestTensors g = new TestTensors(cuda); TestTensors c = new TestTensors(cpu)) {
+    private double[][] both(BiFunction<Backend, Scope, Tensor> op) {
+        try (Scope g = new Scope(cuda); Scope c = new Scope(cpu)) {
             return new double[][] {read(op.apply(cuda, g)), read(op.apply(cpu, c))};
         }
     }
@@ -81,26 +82,26 @@ class CudaVsCpuTest {
             String name = "conv x" + l.x() + " w" + l.w();
             double[][] y = both((b, t) -> {
                 Tensor out = t.zeros(ys);
-                b.conv2dForward(t.of(l.x(), x), t.of(l.w(), w), t.of(Shape.of(l.w().dim(0)), bias), spec, out);
+                b.conv2dForward(t.tensor(l.x(), x), t.tensor(l.w(), w), t.tensor(Shape.of(l.w().dim(0)), bias), spec, out);
                 return out;
             });
             assertNormClose(name + " forward", y[1], y[0], FORWARD);
             double[][] dx = both((b, t) -> {
                 Tensor out = t.zeros(l.x());
-                b.conv2dBackwardData(t.of(ys, dy), t.of(l.w(), w), spec, out);
+                b.conv2dBackwardData(t.tensor(ys, dy), t.tensor(l.w(), w), spec, out);
                 return out;
             });
             assertNormClose(name + " backward data", dx[1], dx[0], GRADIENT);
             double[][] dw = both((b, t) -> {
                 Tensor out = t.zeros(l.w());
-                b.conv2dBackwardWeights(t.of(l.x(), x), t.of(ys, dy), spec, out, null);
+                b.conv2dBackwardWeights(t.tensor(l.x(), x), t.tensor(ys, dy), spec, out, null);
                 return out;
             });
             assertNormClose(name + " backward weights", dw[1], dw[0], GRADIENT);
             double[][] db = both((b, t) -> {
                 Tensor dwOut = t.zeros(l.w());
                 Tensor out = t.zeros(Shape.of(l.w().dim(0)));
-                b.conv2dBackwardWeights(t.of(l.x(), x), t.of(ys, dy), spec, dwOut, out);
+                b.conv2dBackwardWeights(t.tensor(l.x(), x), t.tensor(ys, dy), spec, dwOut, out);
                 return out;
             });
             assertNormClose(name + " backward bias", db[1], db[0], GRADIENT);
@@ -120,25 +121,25 @@ class CudaVsCpuTest {
         double[] dp = uniform(rng, ps.numel());
         double[][] bn = both((b, t) -> {
             Tensor y = t.zeros(xs);
-            b.batchNormForwardTraining(t.of(xs, x), t.of(cs, gamma), t.of(cs, beta), t.zeros(cs), t.of(cs, ones(32)),
+            b.batchNormForwardTraining(t.tensor(xs, x), t.tensor(cs, gamma), t.tensor(cs, beta), t.zeros(cs), t.tensor(cs, ones(32)),
                     0.1f, 1e-5f, y, t.zeros(cs), t.zeros(cs));
             return y;
         });
         assertNormClose("batch-norm forward", bn[1], bn[0], FORWARD);
         double[][] dx = both((b, t) -> {
-            Tensor in = t.of(xs, x);
-            Tensor g = t.of(cs, gamma);
+            Tensor in = t.tensor(xs, x);
+            Tensor g = t.tensor(cs, gamma);
             Tensor y = t.zeros(xs);
             Tensor mean = t.zeros(cs);
             Tensor invStd = t.zeros(cs);
-            b.batchNormForwardTraining(in, g, t.of(cs, beta), t.zeros(cs), t.of(cs, ones(32)), 0.1f, 1e-5f, y, mean,
+            b.batchNormForwardTraining(in, g, t.tensor(cs, beta), t.zeros(cs), t.tensor(cs, ones(32)), 0.1f, 1e-5f, y, mean,
                     invStd);
             b.reluForward(y, y);
             Tensor p = t.zeros(ps);
             Tensor ws = t.zeros(b.pool2dWorkspaceShape(pool, xs));
             b.pool2dForward(y, pool, p, ws);
             Tensor dy = t.zeros(xs);
-            b.pool2dBackward(y, p, t.of(ps, dp), pool, ws, dy);
+            b.pool2dBackward(y, p, t.tensor(ps, dp), pool, ws, dy);
             b.reluBackward(y, dy, dy);
             Tensor out = t.zeros(xs);
             b.batchNormBackward(in, dy, g, mean, invStd, 1e-5f, out, t.zeros(cs), t.zeros(cs));
@@ -161,25 +162,25 @@ class CudaVsCpuTest {
             String name = "linear " + in + " -> " + out;
             double[][] y = both((b, t) -> {
                 Tensor o = t.zeros(Shape.of(n, out));
-                b.linearForward(t.of(Shape.of(n, in), x), t.of(Shape.of(out, in), w), t.of(Shape.of(out), bias), o);
+                b.linearForward(t.tensor(Shape.of(n, in), x), t.tensor(Shape.of(out, in), w), t.tensor(Shape.of(out), bias), o);
                 return o;
             });
             assertNormClose(name + " forward", y[1], y[0], FORWARD);
             double[][] dx = both((b, t) -> {
                 Tensor o = t.zeros(Shape.of(n, in));
-                b.linearBackwardData(t.of(Shape.of(n, out), dy), t.of(Shape.of(out, in), w), o);
+                b.linearBackwardData(t.tensor(Shape.of(n, out), dy), t.tensor(Shape.of(out, in), w), o);
                 return o;
             });
             assertNormClose(name + " backward data", dx[1], dx[0], GRADIENT);
             double[][] dw = both((b, t) -> {
                 Tensor o = t.zeros(Shape.of(out, in));
-                b.linearBackwardWeights(t.of(Shape.of(n, in), x), t.of(Shape.of(n, out), dy), o, null);
+                b.linearBackwardWeights(t.tensor(Shape.of(n, in), x), t.tensor(Shape.of(n, out), dy), o, null);
                 return o;
             });
             assertNormClose(name + " backward weights", dw[1], dw[0], GRADIENT);
             double[][] db = both((b, t) -> {
                 Tensor o = t.zeros(Shape.of(out));
-                b.linearBackwardWeights(t.of(Shape.of(n, in), x), t.of(Shape.of(n, out), dy), t.zeros(Shape.of(out, in)),
+                b.linearBackwardWeights(t.tensor(Shape.of(n, in), x), t.tensor(Shape.of(n, out), dy), t.zeros(Shape.of(out, in)),
                         o);
                 return o;
             });

@@ -4,41 +4,45 @@ import dev.gargoyle.tensor.Backend;
 import dev.gargoyle.tensor.Shape;
 import dev.gargoyle.tensor.Tensor;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.Random;
 
-/** The tensors of one test case: made on the backend from float64 values, all closed together. */
-final class Scope implements AutoCloseable {
+/**
+ * The tensors of one test case: made on the backend from float64 values, all closed together.
+ * Public for the backend packages' own tests, which build their cases the same way.
+ */
+public final class Scope implements AutoCloseable {
     private final Backend backend;
     private final Deque<Tensor> tensors = new ArrayDeque<>();
 
-    Scope(Backend backend) {
+    public Scope(Backend backend) {
         this.backend = backend;
     }
 
     /** A tensor holding {@code values} rounded to float32. */
-    Tensor tensor(Shape shape, double[] values) {
+    public Tensor tensor(Shape shape, double[] values) {
         Tensor t = zeros(shape);
         t.copyFrom(floats(values));
         return t;
     }
 
-    Tensor zeros(Shape shape) {
+    public Tensor zeros(Shape shape) {
         Tensor t = backend.allocate(shape);
         tensors.push(t);
         return t;
     }
 
     /** A tensor full of NaN, so that an op which reads what it should overwrite shows. */
-    Tensor garbage(Shape shape) {
+    public Tensor garbage(Shape shape) {
         float[] nan = new float[Math.toIntExact(shape.numel())];
-        java.util.Arrays.fill(nan, Float.NaN);
+        Arrays.fill(nan, Float.NaN);
         Tensor t = zeros(shape);
         t.copyFrom(nan);
         return t;
     }
 
-    static double[] read(Tensor t) {
+    public static double[] read(Tensor t) {
         float[] f = t.toArray();
         double[] d = new double[f.length];
         for (int i = 0; i < f.length; i++) {
@@ -48,7 +52,7 @@ final class Scope implements AutoCloseable {
     }
 
     /** Uniform values in [-1, 1) that are exact in float32, so both sides start from the same numbers. */
-    static double[] uniform(Random rng, long n) {
+    public static double[] uniform(Random rng, long n) {
         double[] a = new double[Math.toIntExact(n)];
         for (int i = 0; i < a.length; i++) {
             a[i] = (float) (2 * rng.nextDouble() - 1);
@@ -64,7 +68,7 @@ final class Scope implements AutoCloseable {
         return f;
     }
 
-    static double[] plus(double[] a, double[] b) {
+    public static double[] plus(double[] a, double[] b) {
         double[] out = new double[a.length];
         for (int i = 0; i < a.length; i++) {
             out[i] = a[i] + b[i];
