@@ -1,13 +1,9 @@
 package dev.gargoyle.parity;
 
-import static dev.gargoyle.parity.Scope.uniform;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gargoyle.tensor.Backend;
-import dev.gargoyle.tensor.Conv2dSpec;
-import dev.gargoyle.tensor.Pool2dSpec;
 import dev.gargoyle.tensor.Shape;
-import dev.gargoyle.tensor.Tensor;
 import java.util.Random;
 import org.bytedeco.javacpp.Pointer;
 import org.slf4j.Logger;
@@ -43,31 +39,10 @@ final class MemoryParity {
 
     static void check(Backend b) {
         Random rng = new Random(11);
-        Shape xs = Shape.of(4, 3, 12, 12), ws = Shape.of(8, 3, 3, 3), cs = Shape.of(8);
-        Conv2dSpec conv = Conv2dSpec.of(1, 1);
-        Pool2dSpec pool = Pool2dSpec.max(2, 2, 0);
-        Shape hs = conv.outputShape("test", xs, ws), ps = pool.outputShape("test", hs);
         try (Scope s = new Scope(b)) {
-            Tensor x = s.tensor(xs, uniform(rng, xs.numel())), w = s.tensor(ws, uniform(rng, ws.numel()));
-            Tensor bias = s.tensor(cs, uniform(rng, 8)), gamma = s.tensor(cs, uniform(rng, 8));
-            Tensor beta = s.tensor(cs, uniform(rng, 8)), runMean = s.zeros(cs), runVar = s.zeros(cs);
-            Tensor h = s.zeros(hs), n = s.zeros(hs), mean = s.zeros(cs), invStd = s.zeros(cs);
-            Tensor p = s.zeros(ps), workspace = s.zeros(b.pool2dWorkspaceShape(pool, hs));
-            Tensor dp = s.tensor(ps, uniform(rng, ps.numel())), dn = s.zeros(hs), dh = s.zeros(hs), dx = s.zeros(xs);
-            Tensor dw = s.zeros(ws), dbias = s.zeros(cs), dgamma = s.zeros(cs), dbeta = s.zeros(cs);
-            Runnable step = () -> {
-                b.conv2dForward(x, w, bias, conv, h);
-                b.batchNormForwardTraining(h, gamma, beta, runMean, runVar, 0.1f, 1e-5f, n, mean, invStd);
-                b.reluForward(n, n);
-                b.pool2dForward(n, pool, p, workspace);
-                b.pool2dBackward(n, p, dp, pool, workspace, dn);
-                b.reluBackward(n, dn, dn);
-                b.batchNormBackward(h, dn, gamma, mean, invStd, 1e-5f, dh, dgamma, dbeta);
-                b.conv2dBackwardData(dh, w, conv, dx);
-                b.conv2dBackwardWeights(x, dh, conv, dw, dbias);
-            };
+            ConvBlock block = new ConvBlock(b, s, rng, Shape.of(4, 3, 12, 12), Shape.of(8, 3, 3, 3));
             for (int i = 0; i < WARM_UP; i++) {
-                step.run();
+                block.step();
                 if (i % 100 == 99 && b.device().isCpu()) {
                     System.gc();
                 }
@@ -76,7 +51,7 @@ final class MemoryParity {
             // JavaCPP's count first: the collection below would free what a backend leaves to the GC.
             long inUse = b.memoryInUse(), javacpp = Pointer.totalBytes(), resident = residentAfterGc();
             for (int i = WARM_UP; i < STEPS; i++) {
-                step.run();
+                block.step();
             }
             b.synchronize();
             long inUseAfter = b.memoryInUse(), javacppAfter = Pointer.totalBytes();
