@@ -36,6 +36,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.bytedeco.cuda.cudnn.cudnnConvolutionBwdDataAlgoPerf_t;
 import org.bytedeco.cuda.cudnn.cudnnConvolutionBwdFilterAlgoPerf_t;
 import org.bytedeco.cuda.cudnn.cudnnConvolutionFwdAlgoPerf_t;
@@ -122,14 +123,8 @@ final class CudnnConvolution implements NativeResource {
                     CudaStatus.cudnn(cudnnFindConvolutionForwardAlgorithmEx(ctx.dnn, d.x, raw(x), d.w, raw(w), d.conv,
                             d.y, raw(y), requested, returned, perf, ws, wsBytes),
                             "cudnnFindConvolutionForwardAlgorithmEx", key);
-                    List<ConvPerf> rows = new ArrayList<>();
-                    for (int i = 0; i < returned[0]; i++) {
-                        perf.position(i);
-                        rows.add(perf(perf.algo(), perf.status(), perf.time(), perf.memory(), perf.determinism(),
-                                perf.mathType()));
-                    }
-                    perf.position(0);
-                    return rows;
+                    return rows(perf, returned[0], p -> perf(p.algo(), p.status(), p.time(), p.memory(),
+                            p.determinism(), p.mathType()));
                 }
             }
 
@@ -166,14 +161,8 @@ final class CudnnConvolution implements NativeResource {
                     CudaStatus.cudnn(cudnnFindConvolutionBackwardDataAlgorithmEx(ctx.dnn, d.w, raw(w), d.y, raw(dy),
                             d.conv, d.x, raw(dx), requested, returned, perf, ws, wsBytes),
                             "cudnnFindConvolutionBackwardDataAlgorithmEx", key);
-                    List<ConvPerf> rows = new ArrayList<>();
-                    for (int i = 0; i < returned[0]; i++) {
-                        perf.position(i);
-                        rows.add(perf(perf.algo(), perf.status(), perf.time(), perf.memory(), perf.determinism(),
-                                perf.mathType()));
-                    }
-                    perf.position(0);
-                    return rows;
+                    return rows(perf, returned[0], p -> perf(p.algo(), p.status(), p.time(), p.memory(),
+                            p.determinism(), p.mathType()));
                 }
             }
 
@@ -212,14 +201,8 @@ final class CudnnConvolution implements NativeResource {
                     CudaStatus.cudnn(cudnnFindConvolutionBackwardFilterAlgorithmEx(ctx.dnn, d.x, raw(x), d.y, raw(dy),
                             d.conv, d.w, raw(trialDw.address()), requested, returned, perf, ws, wsBytes),
                             "cudnnFindConvolutionBackwardFilterAlgorithmEx", key);
-                    List<ConvPerf> rows = new ArrayList<>();
-                    for (int i = 0; i < returned[0]; i++) {
-                        perf.position(i);
-                        rows.add(perf(perf.algo(), perf.status(), perf.time(), perf.memory(), perf.determinism(),
-                                perf.mathType()));
-                    }
-                    perf.position(0);
-                    return rows;
+                    return rows(perf, returned[0], p -> perf(p.algo(), p.status(), p.time(), p.memory(),
+                            p.determinism(), p.mathType()));
                 }
             }
 
@@ -326,6 +309,20 @@ final class CudnnConvolution implements NativeResource {
             case BACKWARD_DATA -> CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT;
             case BACKWARD_FILTER -> CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT;
         };
+    }
+
+    /**
+     * The first {@code returned} entries of Find's result array, each read by {@code row} (JavaCPP's
+     * three perf structs share no interface); leaves the array at position 0.
+     */
+    private static <P extends Pointer> List<ConvPerf> rows(P perf, int returned, Function<P, ConvPerf> row) {
+        List<ConvPerf> rows = new ArrayList<>();
+        for (int i = 0; i < returned; i++) {
+            perf.position(i);
+            rows.add(row.apply(perf));
+        }
+        perf.position(0);
+        return rows;
     }
 
     private static ConvPerf perf(int algo, int status, float time, long memory, int determinism, int mathType) {
