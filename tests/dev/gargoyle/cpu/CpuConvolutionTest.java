@@ -2,28 +2,13 @@ package dev.gargoyle.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import dev.gargoyle.tensor.Backend;
-import dev.gargoyle.tensor.Backends;
 import dev.gargoyle.tensor.Conv2dSpec;
-import dev.gargoyle.tensor.Device;
 import dev.gargoyle.tensor.Shape;
 import dev.gargoyle.tensor.Tensor;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Convolution on cases small enough to work out by hand. */
-class CpuConvolutionTest {
-    private final Backend cpu = Backends.create(Device.cpu());
-
-    @AfterEach
-    void close() {
-        cpu.close();
-    }
-
-    private Tensor t(Shape s, float... v) {
-        return cpu.allocate(s).copyFrom(v);
-    }
-
+class CpuConvolutionTest extends CpuBackendCase {
     // x = 1..9 in a 3x3 image
     private Tensor nine() {
         return t(Shape.of(1, 1, 3, 3), 1, 2, 3, 4, 5, 6, 7, 8, 9);

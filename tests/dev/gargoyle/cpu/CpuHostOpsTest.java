@@ -4,29 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gargoyle.tensor.Backend;
-import dev.gargoyle.tensor.Backends;
-import dev.gargoyle.tensor.Device;
 import dev.gargoyle.tensor.DropoutRandom;
 import dev.gargoyle.tensor.HostBuffer;
 import dev.gargoyle.tensor.Shape;
 import dev.gargoyle.tensor.Tensor;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The host-loop ops, on sizes on both sides of the two-thread split. */
-class CpuHostOpsTest {
+class CpuHostOpsTest extends CpuBackendCase {
     private static final int LONG = 3 * Parallel.SPLIT_AT + 5;
-    private final Backend cpu = Backends.create(Device.cpu());
-
-    @AfterEach
-    void close() {
-        cpu.close();
-    }
-
-    private Tensor t(Shape s, float... v) {
-        return cpu.allocate(s).copyFrom(v);
-    }
 
     private static float[] ramp(int n) {
         float[] v = new float[n];

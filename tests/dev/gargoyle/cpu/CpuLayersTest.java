@@ -3,28 +3,13 @@ package dev.gargoyle.cpu;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.gargoyle.tensor.Backend;
-import dev.gargoyle.tensor.Backends;
-import dev.gargoyle.tensor.Device;
 import dev.gargoyle.tensor.Pool2dSpec;
 import dev.gargoyle.tensor.Shape;
 import dev.gargoyle.tensor.Tensor;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Pooling, batch-norm, linear and ReLU on cases small enough to work out by hand. */
-class CpuLayersTest {
-    private final Backend cpu = Backends.create(Device.cpu());
-
-    @AfterEach
-    void close() {
-        cpu.close();
-    }
-
-    private Tensor t(Shape s, float... v) {
-        return cpu.allocate(s).copyFrom(v);
-    }
-
+class CpuLayersTest extends CpuBackendCase {
     @Test
     void maxPoolPicksTheFirstMaximumAndRoutesItsGradient() {
         Pool2dSpec spec = Pool2dSpec.max(2, 2, 0);
