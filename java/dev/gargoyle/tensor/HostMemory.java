@@ -26,16 +26,7 @@ public final class HostMemory implements Memory {
         long misalignment = block.address() % ALIGNMENT;
         long shift = misalignment == 0 ? 0 : ALIGNMENT - misalignment;
         block.zero();
-        this.aligned = new AlignedStart(block.address() + shift, bytes);
-    }
-
-    /** A position-0 pointer at an exact address: JavaCPP copies position fields, not addresses plus offsets. */
-    private static final class AlignedStart extends Pointer {
-        AlignedStart(long start, long bytes) {
-            address = start;
-            capacity = bytes;
-            limit = bytes;
-        }
+        this.aligned = ExactPointer.bytes(block.address() + shift, bytes);
     }
 
     @Override

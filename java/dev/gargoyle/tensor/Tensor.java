@@ -31,7 +31,7 @@ public final class Tensor implements AutoCloseable {
         this.offset = offset;
         this.shape = shape;
         this.owner = owner;
-        this.data = new ExactFloats(memory.address().address() + offset * Float.BYTES, shape.numel());
+        this.data = ExactPointer.floats(memory.address().address() + offset * Float.BYTES, shape.numel());
     }
 
     /** For backends: a tensor that takes ownership of {@code memory}. */
@@ -134,19 +134,6 @@ public final class Tensor implements AutoCloseable {
     /** True when both tensors are views of the same memory block. */
     public boolean sharesMemoryWith(Tensor other) {
         return memory == other.memory;
-    }
-
-    /**
-     * A pointer whose address is exactly the view's first element. JavaCPP passes a pointer's
-     * position in units of the declared parameter type (bytes for {@code void*}), so views must
-     * not rely on positions to reach native code.
-     */
-    private static final class ExactFloats extends FloatPointer {
-        ExactFloats(long start, long count) {
-            address = start;
-            capacity = count;
-            limit = count;
-        }
     }
 
     @Override

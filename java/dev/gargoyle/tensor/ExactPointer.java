@@ -1,0 +1,26 @@
+package dev.gargoyle.tensor;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+
+/**
+ * Pointers that own nothing, at position 0 of an exact address, limit and capacity their length.
+ * JavaCPP copies a pointer's position into pointers made from it instead of folding it into the
+ * address, and adds it to native arguments in units of the declared type (bytes for {@code void*}),
+ * so an offset into a block is folded into the address here, never left in a position.
+ */
+final class ExactPointer extends Pointer {
+    private ExactPointer(long start, long bytes) {
+        address = start;
+        capacity = bytes;
+        limit = bytes;
+    }
+
+    static Pointer bytes(long start, long bytes) {
+        return new ExactPointer(start, bytes);
+    }
+
+    static FloatPointer floats(long start, long count) {
+        return new FloatPointer(new ExactPointer(start, count * Float.BYTES)).capacity(count).limit(count);
+    }
+}
