@@ -6,7 +6,6 @@ import static org.bytedeco.dnnl.global.dnnl.*;
 import dev.gargoyle.tensor.Tensor;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc;
-import org.bytedeco.javacpp.FloatPointer;
 
 /**
  * A oneDNN memory object without a buffer of its own: it is pointed at a tensor (or an arena
@@ -25,8 +24,7 @@ final class DnnlMemory implements Resource {
     }
 
     void bind(Tensor t) {
-        FloatPointer p = t.data();
-        bind(p.address() + p.position() * Float.BYTES);
+        bind(t.data().address());
     }
 
     void bind(long newAddress) {

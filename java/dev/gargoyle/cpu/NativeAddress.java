@@ -3,10 +3,8 @@ package dev.gargoyle.cpu;
 import org.bytedeco.javacpp.Pointer;
 
 /**
- * A reusable, position-0 pointer to an exact address, for handing data handles to oneDNN without
- * allocating a Java object per call. JavaCPP adds a typed pointer's position in bytes when it is
- * passed as {@code void*}, so a tensor's own {@code FloatPointer} (positioned at its offset) would
- * point at the wrong element.
+ * A reusable, position-0 pointer re-aimed at each data handle (a tensor's first element or an
+ * arena offset) handed to oneDNN, so that binding a memory allocates no Java object per call.
  */
 final class NativeAddress extends Pointer {
     NativeAddress at(long newAddress) {
