@@ -131,11 +131,6 @@ public final class Tensor implements AutoCloseable {
         return closed || memory.isClosed();
     }
 
-    /** True when both tensors are views of the same memory block. */
-    public boolean sharesMemoryWith(Tensor other) {
-        return memory == other.memory;
-    }
-
     @Override
     public void close() {
         if (!closed) {
