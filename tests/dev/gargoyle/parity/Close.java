@@ -26,6 +26,8 @@ final class Close {
      * atomics in GPU kernels may change; a wrong rule is off by a whole term (a factor 2).
      */
     static final Tolerance TIGHT = new Tolerance(1e-5, 1e-5);
+    /** Copies and selections (fill, copy, ReLU): no arithmetic, so no rounding. */
+    static final Tolerance EXACT = new Tolerance(0, 0);
 
     private static final int SHOWN = 5;
 
@@ -37,14 +39,6 @@ final class Close {
         boolean accepts(double expected, double actual) {
             return Math.abs(actual - expected) <= abs + rel * Math.abs(expected);
         }
-    }
-
-    static void assertClose(String op, String testCase, double[] expected, float[] actual, Tolerance tol) {
-        double[] a = new double[actual.length];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = actual[i];
-        }
-        assertClose(op, testCase, expected, a, tol);
     }
 
     static void assertClose(String op, String testCase, double[] expected, double[] actual, Tolerance tol) {

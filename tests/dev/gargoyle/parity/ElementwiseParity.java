@@ -1,8 +1,10 @@
 package dev.gargoyle.parity;
 
+import static dev.gargoyle.parity.Close.EXACT;
 import static dev.gargoyle.parity.Close.GRADIENT;
 import static dev.gargoyle.parity.Close.OUTPUT;
 import static dev.gargoyle.parity.Close.assertClose;
+import static dev.gargoyle.parity.Scope.doubles;
 import static dev.gargoyle.parity.Scope.floats;
 import static dev.gargoyle.parity.Scope.read;
 import static dev.gargoyle.parity.Scope.uniform;
@@ -20,7 +22,6 @@ import java.util.Random;
 
 /** Elementwise ops, copies, ops on views, and the uint8 image input, against the reference. */
 final class ElementwiseParity {
-    private static final Close.Tolerance EXACT = new Close.Tolerance(0, 0);
     private static final Shape SHAPE = Shape.of(3, 1001);
 
     private ElementwiseParity() {
@@ -147,13 +148,5 @@ final class ElementwiseParity {
         double[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
-    }
-
-    private static double[] doubles(float[] a) {
-        double[] d = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            d[i] = a[i];
-        }
-        return d;
     }
 }

@@ -43,7 +43,10 @@ public final class Scope implements AutoCloseable {
     }
 
     public static double[] read(Tensor t) {
-        float[] f = t.toArray();
+        return doubles(t.toArray());
+    }
+
+    static double[] doubles(float[] f) {
         double[] d = new double[f.length];
         for (int i = 0; i < f.length; i++) {
             d[i] = f[i];
