@@ -128,7 +128,7 @@ public final class Trainer {
             this.optimizer = optimizer;
             this.classes = spec.classes().size();
             this.state = state != null ? state
-                    : new TrainingState(0, 0, 0, Double.NEGATIVE_INFINITY, 0, 0, null, null);
+                    : new TrainingState(0, 0, 0, Double.NEGATIVE_INFINITY, 0, 0, null);
         }
 
         Result execute() throws IOException {
@@ -183,7 +183,7 @@ public final class Trainer {
                             outcome.trainSeconds > 0 ? outcome.images / outcome.trainSeconds : 0);
                     boolean best = lastTest.f1() > state.bestF1();
                     state = new TrainingState(epoch + 1, 0, state.updates(), best ? lastTest.f1() : state.bestF1(),
-                            0, 0, null, null);
+                            0, 0, null);
                     log.append(record);
                     files.saveLast(model, optimizer, spec, state);
                     if (best) {
@@ -283,7 +283,7 @@ public final class Trainer {
         private TrainingState partial(int epoch, int done, long updates, Metrics metrics) {
             long samples = metrics.confusion().total();
             return new TrainingState(epoch, done, updates, state.bestF1(), metrics.meanLoss() * samples, samples,
-                    metrics.confusion().counts(), null);
+                    metrics.confusion().counts());
         }
     }
 
