@@ -45,15 +45,10 @@ public final class AheNet {
         int side = size / 16;
         Map<String, Module> named = new LinkedHashMap<>();
         named.put("features", new Sequential(features));
-        named.put("classifier", classifier(512 * side * side, classes, dropout));
+        named.put("classifier", new Sequential(new Flatten(), new Dropout(dropout),
+                new Linear(512 * side * side, 1024), new ReLU(), new Dropout(dropout), new Linear(1024, 512),
+                new ReLU(), new Dropout(dropout), new Linear(512, classes)));
         return new Sequential(named);
-    }
-
-    /** The head alone, for {@code --reset-head}: its last Linear has {@code classes} outputs. */
-    static Sequential classifier(int flat, int classes, double dropout) {
-        return new Sequential(new Flatten(), new Dropout(dropout), new Linear(flat, 1024), new ReLU(),
-                new Dropout(dropout), new Linear(1024, 512), new ReLU(), new Dropout(dropout),
-                new Linear(512, classes));
     }
 
     /** The names of the five conv layers in {@code features}, in order ({@code features.0}, {@code features.4}, ...). */

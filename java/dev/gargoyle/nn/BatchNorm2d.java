@@ -131,13 +131,10 @@ public final class BatchNorm2d extends Module {
         if (!needInputGrad) {
             return null;
         }
-        float[] gamma = weight.value().toArray();
-        float[] var = runningVar.toArray();
-        float[] a = new float[channels];
-        for (int c = 0; c < channels; c++) {
-            a[c] = (float) (gamma[c] / Math.sqrt(var[c] + (double) EPS));
-        }
-        evalScale.copyFrom(a);
+        // a is the inference forward of a tensor of ones with mean 0 and beta 0, made on the device.
+        Shape oneByC = Shape.of(1, channels, 1, 1);
+        b.batchNormForwardInference(ones.view(oneByC), weight.value(), zeros, zeros, runningVar, EPS,
+                evalScale.view(oneByC));
         Tensor dx = gradInput.get(b, input.shape());
         b.conv2dBackwardData(dy, evalScale, depthwise, dx);
         return dx;

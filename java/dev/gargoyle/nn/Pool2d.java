@@ -19,10 +19,6 @@ abstract class Pool2d extends Module {
         this.spec = spec;
     }
 
-    Pool2dSpec spec() {
-        return spec;
-    }
-
     @Override
     public Shape outputShape(Shape in) {
         return spec.outputShape(getClass().getSimpleName(), in);

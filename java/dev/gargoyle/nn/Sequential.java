@@ -62,9 +62,10 @@ public final class Sequential extends Module {
     /** Stops early once no earlier module has a parameter to train and the input gradient is not wanted. */
     @Override
     protected Tensor backwardImpl(Tensor dy, boolean needInputGrad) {
+        int lowest = needInputGrad ? -1 : lowestTrainable();
         Tensor g = dy;
         for (int i = order.size() - 1; i >= 0; i--) {
-            boolean below = needInputGrad || anyTrainable(order.subList(0, i));
+            boolean below = i > lowest;
             g = order.get(i).backward(g, below);
             if (!below) {
                 return null;
@@ -73,16 +74,16 @@ public final class Sequential extends Module {
         return g;
     }
 
-    private static boolean anyTrainable(List<Module> modules) {
-        for (Module m : modules) {
-            if (hasTrainable(m)) {
-                return true;
-            }
+    /** The index of the first module with a parameter to train, or {@code size()} if none has one. */
+    private int lowestTrainable() {
+        int i = 0;
+        while (i < order.size() && !hasTrainable(order.get(i))) {
+            i++;
         }
-        return false;
+        return i;
     }
 
-    static boolean hasTrainable(Module m) {
+    private static boolean hasTrainable(Module m) {
         for (Parameter p : m.parameters()) {
             if (!p.isFrozen()) {
                 return true;

@@ -17,7 +17,7 @@ import java.util.function.ToDoubleFunction;
  */
 public abstract class Optimizer implements AutoCloseable {
     /** A contiguous run of trainable parameters sharing one learning-rate multiplier. */
-    protected record Group(String first, String last, Tensor params, Tensor grads, double lrScale) {
+    protected record Group(Tensor params, Tensor grads, double lrScale) {
     }
 
     protected final Backend backend;
@@ -58,8 +58,7 @@ public abstract class Optimizer implements AutoCloseable {
     private static Group group(Model model, Model.Slot first, Model.Slot last, double scale) {
         long from = first.offset();
         Shape len = Shape.of(Math.toIntExact(last.offset() + last.length() - from));
-        return new Group(first.name(), last.name(), model.flatParameters().slice(from, len),
-                model.flatGradients().slice(from, len), scale);
+        return new Group(model.flatParameters().slice(from, len), model.flatGradients().slice(from, len), scale);
     }
 
     /** Applies one update at base learning rate {@code lr}; counts steps from 1. */
@@ -76,10 +75,6 @@ public abstract class Optimizer implements AutoCloseable {
     protected final Tensor state(String kind, int groupIndex) {
         Group g = groups.get(groupIndex);
         return state.computeIfAbsent(kind + "." + groupIndex, k -> backend.allocate(g.params().shape()));
-    }
-
-    protected final List<Group> groups() {
-        return Collections.unmodifiableList(groups);
     }
 
     /** Updates done so far. */

@@ -6,7 +6,6 @@ import dev.gargoyle.tensor.Backend;
 import dev.gargoyle.tensor.Shape;
 import dev.gargoyle.tensor.Tensor;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -50,10 +49,6 @@ public final class Checkpoint {
     public static void save(Path file, Model model, ModelSpec spec, Map<String, String> extra) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>(spec.toMetadata());
         meta.putAll(extra);
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
         Safetensors.write(file, stateDict(model), meta);
     }
 

@@ -66,10 +66,10 @@ public final class Trainer {
      * @throws IOException               when the run directory cannot be written
      */
     public Result run() throws IOException {
-        RunFiles files = requested.resume() != null ? RunFiles.existing(requested.resume())
-                : RunFiles.create(requested.out());
-        TrainConfig config = requested.resume() != null ? files.resumedConfig(requested) : requested;
-        TrainingState state = requested.resume() != null ? files.readState() : null;
+        boolean resuming = requested.resume() != null;
+        RunFiles files = resuming ? RunFiles.existing(requested.resume()) : RunFiles.create(requested.out());
+        TrainConfig config = resuming ? files.resumedConfig(requested) : requested;
+        TrainingState state = resuming ? files.readState() : null;
         Path dataRoot = config.data() != null ? config.data() : SampleData.ensure(sampleCache());
         DataSplits splits = ImageFolder.open(dataRoot, OpenOptions.defaults().withValSplit(config.valSplit())
                 .withSeed(config.seed()).withStrict(config.strict()).withThreads(config.workers()));
@@ -77,7 +77,7 @@ public final class Trainer {
         for (var skipped : splits.skipped()) {
             LOG.warn("skipped unreadable image {}: {}", skipped.path(), skipped.reason());
         }
-        if (requested.resume() == null) {
+        if (!resuming) {
             files.writeConfig(config, dataRoot);
         }
         Device device = Device.parse(config.device());
@@ -128,7 +128,7 @@ public final class Trainer {
             this.optimizer = optimizer;
             this.classes = spec.classes().size();
             this.state = state != null ? state
-                    : new TrainingState(0, 0, 0, Double.NEGATIVE_INFINITY, 0, 0, null, null);
+                    : new TrainingState(0, 0, 0, Double.NEGATIVE_INFINITY, 0, 0, null);
         }
 
         Result execute() throws IOException {
@@ -146,8 +146,8 @@ public final class Trainer {
                 long totalUpdates = (long) plan.updates() * config.epochs();
                 LrSchedule schedule = LrSchedule.parse(config.schedule(), config.lr(), plan.updates(), totalUpdates)
                         .withWarmup(config.warmupSteps());
-                TrainingLog log = state.epoch() == 0 && state.batchesDone() == 0 && requested.resume() == null
-                        ? TrainingLog.create(files.dir()) : TrainingLog.resume(files.dir(), state.epoch());
+                TrainingLog log = requested.resume() == null ? TrainingLog.create(files.dir())
+                        : TrainingLog.resume(files.dir(), state.epoch());
                 LOG.info("training {} epochs of {} images: batch {} x {} accumulation steps = effective batch {}, "
                                 + "{} updates per epoch, {} parameters", config.epochs(), splits.train().size(),
                         config.batchSize(), config.accumulationSteps(), config.effectiveBatch(), plan.updates(),
@@ -161,29 +161,28 @@ public final class Trainer {
                 }
                 MetricsSummary lastTrain = null;
                 MetricsSummary lastTest = null;
-                int epochsCompleted = state.epoch();
                 for (int epoch = state.epoch(); epoch < config.epochs(); epoch++) {
                     long started = System.nanoTime();
                     EpochOutcome outcome = trainEpoch(epoch, trainLoader, plan, schedule, input, trainStep);
-                    if (outcome.stopped) {
+                    if (outcome.stopped()) {
                         files.saveLast(model, optimizer, spec, state);
                         LOG.info("stopped after {} updates (epoch {}, micro-batch {}); saved {}", state.updates(),
                                 epoch + 1, state.batchesDone(), files.last());
-                        return new Result(files.dir(), spec.classes(), epochsCompleted, state.updates(),
-                                outcome.train, lastTest, state.bestF1(), true);
+                        return new Result(files.dir(), spec.classes(), state.epoch(), state.updates(),
+                                outcome.train(), lastTest, state.bestF1(), true);
                     }
                     double seconds = (System.nanoTime() - started) / 1e9;
                     for (TrainingListener l : listeners) {
                         l.onEvaluationStart(epoch + 1, testLoader.batchesPerEpoch());
                     }
-                    lastTrain = outcome.train;
+                    lastTrain = outcome.train();
                     lastTest = evaluator.evaluate(testLoader, n -> listeners.forEach(l -> l.onEvaluationBatch(n)));
                     EpochRecord record = new EpochRecord(epoch + 1, state.updates(),
                             schedule.lr(Math.max(0, state.updates() - 1)), lastTrain, lastTest, seconds,
-                            outcome.trainSeconds > 0 ? outcome.images / outcome.trainSeconds : 0);
+                            outcome.imagesPerSecond());
                     boolean best = lastTest.f1() > state.bestF1();
                     state = new TrainingState(epoch + 1, 0, state.updates(), best ? lastTest.f1() : state.bestF1(),
-                            0, 0, null, null);
+                            0, 0, null);
                     log.append(record);
                     files.saveLast(model, optimizer, spec, state);
                     if (best) {
@@ -192,7 +191,6 @@ public final class Trainer {
                     Plots.writeCurves(files.dir().resolve(Plots.CURVES), log.records());
                     Plots.writeConfusion(files.dir().resolve(Plots.CONFUSION), lastTest.confusion(), spec.classes(),
                             "Test confusion, epoch " + (epoch + 1));
-                    epochsCompleted = epoch + 1;
                     LOG.info("epoch {}/{}: train loss {} acc {} f1 {} | test loss {} acc {} f1 {} | {} images/s",
                             epoch + 1, config.epochs(), f(lastTrain.loss()), f(lastTrain.accuracy()),
                             f(lastTrain.f1()), f(lastTest.loss()), f(lastTest.accuracy()), f(lastTest.f1()),
@@ -201,16 +199,9 @@ public final class Trainer {
                         l.onEpochEnd(record);
                     }
                 }
-                return new Result(files.dir(), spec.classes(), epochsCompleted, state.updates(), lastTrain, lastTest,
+                return new Result(files.dir(), spec.classes(), state.epoch(), state.updates(), lastTrain, lastTest,
                         state.bestF1(), false);
             }
-        }
-
-        private final class EpochOutcome {
-            MetricsSummary train;
-            boolean stopped;
-            long images;
-            double trainSeconds;
         }
 
         private EpochOutcome trainEpoch(int epoch, BatchLoader loader, AccumulationPlan plan, LrSchedule schedule,
@@ -224,7 +215,7 @@ public final class Trainer {
             for (TrainingListener l : listeners) {
                 l.onEpochStart(epoch + 1, plan.microBatches());
             }
-            EpochOutcome out = new EpochOutcome();
+            long images = 0;
             long trainNanos = 0;
             int skip = state.batchesDone();
             try (Epoch batches = loader.epoch(epoch)) {
@@ -235,7 +226,7 @@ public final class Trainer {
                         }
                         long t0 = System.nanoTime();
                         double loss = microBatch(epoch, i, b, plan, input, trainStep, metrics);
-                        out.images += b.size();
+                        images += b.size();
                         boolean updated = plan.endsUpdate(i);
                         if (updated) {
                             trainStep.update(schedule.lr(state.updates()));
@@ -243,23 +234,20 @@ public final class Trainer {
                         trainNanos += System.nanoTime() - t0;
                         long updates = state.updates() + (updated ? 1 : 0);
                         state = partial(epoch, i + 1, updates, metrics);
-                        double ips = out.images / (trainNanos / 1e9);
+                        double ips = images / (trainNanos / 1e9);
                         for (TrainingListener l : listeners) {
                             l.onStep(new TrainingListener.StepEvent(epoch + 1, i + 1, plan.microBatches(), updates,
                                     loss, metrics.meanLoss(), schedule.lr(Math.max(0, updates - 1)), ips));
                         }
                         boolean limit = config.maxSteps() > 0 && updates >= config.maxSteps();
                         if (updated && (stopRequested || limit)) {
-                            out.stopped = true;
-                            out.train = metrics.summary();
-                            return out;
+                            return new EpochOutcome(metrics.summary(), true, 0);
                         }
                     }
                 }
             }
-            out.train = metrics.summary();
-            out.trainSeconds = trainNanos / 1e9;
-            return out;
+            double ips = trainNanos > 0 ? images / (trainNanos / 1e9) : 0;
+            return new EpochOutcome(metrics.summary(), false, ips);
         }
 
         /** One micro-batch into the gradients, failing on a non-finite loss before anything is updated. */
@@ -283,8 +271,12 @@ public final class Trainer {
         private TrainingState partial(int epoch, int done, long updates, Metrics metrics) {
             long samples = metrics.confusion().total();
             return new TrainingState(epoch, done, updates, state.bestF1(), metrics.meanLoss() * samples, samples,
-                    metrics.confusion().counts(), null);
+                    metrics.confusion().counts());
         }
+    }
+
+    /** One epoch's training scores and throughput; {@code stopped} when a stop or --max-steps ended the run in it. */
+    private record EpochOutcome(MetricsSummary train, boolean stopped, double imagesPerSecond) {
     }
 
     private static String f(double v) {

@@ -7,5 +7,5 @@ package dev.gargoyle.train;
  * partial training scores.
  */
 record TrainingState(int epoch, int batchesDone, long updates, double bestF1, double trainLossSum,
-                     long trainSamples, long[][] trainConfusion, String checkpointId) {
+                     long trainSamples, long[][] trainConfusion) {
 }
