@@ -757,7 +757,7 @@ public final class CudaBackend implements Backend {
                     + device + ")");
         }
         t.ensureOpen(op);
-        return Addresses.of(t);
+        return t.data().address();
     }
 
     private long optional(String op, String operand, Tensor t) {
