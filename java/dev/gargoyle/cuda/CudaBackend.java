@@ -50,7 +50,7 @@ public final class CudaBackend implements Backend {
     private final CudnnActivation activation;
     private final CublasLinear linear;
     private final CudaKernels kernels;
-    private final ImageUpload imageUpload;
+    private final CopyEvent pixelsCopied;
     private final String description;
     private boolean closed;
 
@@ -82,7 +82,7 @@ public final class CudaBackend implements Backend {
             activation = new CudnnActivation(ctx, tensors);
             linear = new CublasLinear(ctx, staging);
             kernels = new CudaKernels(ctx);
-            imageUpload = new ImageUpload(ctx);
+            pixelsCopied = new CopyEvent(ctx, "image upload");
             CudaDeviceInfo info = CudaDeviceInfo.query(device.index());
             description = "cuDNN " + info.cudnn() + ", cuBLAS " + info.cublas() + " on " + device + " (" + info.gpu()
                     + "), " + (options.tf32() ? "TF32 allowed" : "FP32") + (options.deterministic()
@@ -739,9 +739,9 @@ public final class CudaBackend implements Backend {
         pixels.ensure(bytes);
         CudaStatus.cuda(cudaMemcpyAsync(raw(pixels.address()), raw(hostPixels.memory().address().address()), bytes,
                 cudaMemcpyHostToDevice, ctx.stream), "cudaMemcpyAsync", op + " of " + n + " images");
-        imageUpload.markCopied();
+        pixelsCopied.record();
         kernels.imagesToNchw(pixels.address(), n, height, width, mean, std, d);
-        imageUpload.awaitCopied();
+        pixelsCopied.synchronize();
     }
 
     // ---- checks --------------------------------------------------------------------------------
@@ -796,7 +796,7 @@ public final class CudaBackend implements Backend {
         }
         closed = true;
         Release r = new Release();
-        for (NativeResource c : new NativeResource[] {imageUpload, kernels, linear, activation, pooling, convolution,
+        for (NativeResource c : new NativeResource[] {pixelsCopied, kernels, linear, activation, pooling, convolution,
             result, pixels, losses, labels, workspace, staging, tensors}) {
             if (c != null) {
                 r.run(c::close);

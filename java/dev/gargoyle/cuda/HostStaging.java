@@ -1,13 +1,5 @@
 package dev.gargoyle.cuda;
 
-import static org.bytedeco.cuda.global.cudart.cudaEventCreateWithFlags;
-import static org.bytedeco.cuda.global.cudart.cudaEventDestroy;
-import static org.bytedeco.cuda.global.cudart.cudaEventDisableTiming;
-import static org.bytedeco.cuda.global.cudart.cudaEventRecord;
-import static org.bytedeco.cuda.global.cudart.cudaEventSynchronize;
-
-import org.bytedeco.cuda.cudart.CUevent_st;
-
 /**
  * A pinned host block for copies between Java arrays and the device. An upload queues its copy and
  * {@link #release()}s the block; the next {@link #acquire} waits on an event until that copy has
@@ -15,20 +7,20 @@ import org.bytedeco.cuda.cudart.CUevent_st;
  */
 final class HostStaging implements NativeResource {
     private final CudaContext ctx;
-    private final CUevent_st copied = new CUevent_st();
+    private final CopyEvent copied;
     private PinnedMemory block;
     private boolean inFlight;
     private boolean closed;
 
     HostStaging(CudaContext ctx) {
         this.ctx = ctx;
-        CudaStatus.cuda(cudaEventCreateWithFlags(copied, cudaEventDisableTiming), "cudaEventCreateWithFlags");
+        this.copied = new CopyEvent(ctx, "host staging");
     }
 
     /** The address of at least {@code bytes} pinned bytes that no queued copy still reads. */
     long acquire(long bytes) {
         if (inFlight) {
-            CudaStatus.cuda(cudaEventSynchronize(copied), "cudaEventSynchronize", "host staging");
+            copied.synchronize();
             inFlight = false;
         }
         if (block == null || block.bytes() < bytes) {
@@ -43,7 +35,7 @@ final class HostStaging implements NativeResource {
 
     /** Marks the block as read by the copies queued so far on the stream. */
     void release() {
-        CudaStatus.cuda(cudaEventRecord(copied, ctx.stream), "cudaEventRecord", "host staging");
+        copied.record();
         inFlight = true;
     }
 
@@ -55,14 +47,12 @@ final class HostStaging implements NativeResource {
         closed = true;
         Release r = new Release();
         if (inFlight) {
-            r.run(() -> CudaStatus.cuda(cudaEventSynchronize(copied), "cudaEventSynchronize"));
+            r.run(copied::synchronize);
         }
         if (block != null) {
             r.run(block::close);
         }
-        if (!copied.isNull()) {
-            r.run(() -> CudaStatus.cuda(cudaEventDestroy(copied), "cudaEventDestroy"));
-        }
+        r.run(copied::close);
         r.done();
     }
 }
