@@ -1,14 +1,11 @@
 package dev.gargoyle.cuda;
 
-import static dev.gargoyle.cuda.Addresses.doubles;
 import static dev.gargoyle.cuda.Addresses.floats;
-import static dev.gargoyle.cuda.Addresses.ints;
 import static dev.gargoyle.cuda.Addresses.raw;
 import static org.bytedeco.cuda.global.cublas.cublasSaxpy_v2;
 import static org.bytedeco.cuda.global.cublas.cublasSscal_v2;
 import static org.bytedeco.cuda.global.cudart.cudaMemcpyAsync;
 import static org.bytedeco.cuda.global.cudart.cudaMemcpyDeviceToDevice;
-import static org.bytedeco.cuda.global.cudart.cudaMemcpyDeviceToHost;
 import static org.bytedeco.cuda.global.cudart.cudaMemcpyHostToDevice;
 import static org.bytedeco.cuda.global.cudart.cudaMemsetAsync;
 
@@ -175,11 +172,7 @@ public final class CudaBackend implements Backend {
             return;
         }
         ctx.activate();
-        long host = staging.acquire((long) n * Float.BYTES);
-        floats(host).put(src, srcOffset, n);
-        CudaStatus.cuda(cudaMemcpyAsync(raw(d), raw(host), (long) n * Float.BYTES, cudaMemcpyHostToDevice, ctx.stream),
-                "cudaMemcpyAsync", op + " of " + dst.shape());
-        staging.release();
+        staging.upload(src, srcOffset, n, d, op + " of " + dst.shape());
     }
 
     @Override
@@ -192,11 +185,7 @@ public final class CudaBackend implements Backend {
             ctx.synchronize();
             return;
         }
-        long host = staging.acquire((long) n * Float.BYTES);
-        CudaStatus.cuda(cudaMemcpyAsync(raw(host), raw(s), (long) n * Float.BYTES, cudaMemcpyDeviceToHost, ctx.stream),
-                "cudaMemcpyAsync", op + " of " + src.shape());
-        ctx.synchronize();
-        floats(host).get(dst, dstOffset, n);
+        staging.download(s, dst, dstOffset, n, op + " of " + src.shape());
     }
 
     @Override
@@ -290,11 +279,7 @@ public final class CudaBackend implements Backend {
         }
         ctx.activate();
         kernels.sumOfSquares(a, t.numel(), result.address());
-        long host = staging.acquire(Double.BYTES);
-        CudaStatus.cuda(cudaMemcpyAsync(raw(host), raw(result.address()), Double.BYTES, cudaMemcpyDeviceToHost,
-                ctx.stream), "cudaMemcpyAsync", "sumOfSquares of " + t.shape());
-        ctx.synchronize();
-        return doubles(host).get(0);
+        return staging.downloadDouble(result.address(), "sumOfSquares of " + t.shape());
     }
 
     // ---- convolution ---------------------------------------------------------------------------
@@ -616,21 +601,13 @@ public final class CudaBackend implements Backend {
         }
         checkLabels(op, labelValues, n, k);
         ctx.activate();
-        long bytes = (long) n * Integer.BYTES;
-        labels.ensure(bytes);
+        labels.ensure((long) n * Integer.BYTES);
         losses.ensure((long) n * Float.BYTES);
-        long host = staging.acquire(bytes);
-        ints(host).put(labelValues, 0, n);
-        CudaStatus.cuda(cudaMemcpyAsync(raw(labels.address()), raw(host), bytes, cudaMemcpyHostToDevice, ctx.stream),
-                "cudaMemcpyAsync", op + " labels");
-        staging.release();
+        staging.upload(labelValues, n, labels.address(), op + " labels");
         kernels.softmaxCrossEntropy(la, labels.address(), n, k, gradScale, losses.address(), da);
-        host = staging.acquire((long) n * Float.BYTES);
-        CudaStatus.cuda(cudaMemcpyAsync(raw(host), raw(losses.address()), (long) n * Float.BYTES,
-                cudaMemcpyDeviceToHost, ctx.stream), "cudaMemcpyAsync", op + " losses");
-        ctx.synchronize();
+        // The mean needs every sample's loss on the host (no device reduction kernel): one small copy.
         float[] perSample = new float[n];
-        floats(host).get(perSample, 0, n);
+        staging.download(losses.address(), perSample, 0, n, op + " losses");
         double sum = 0;
         for (float l : perSample) {
             sum += l;
