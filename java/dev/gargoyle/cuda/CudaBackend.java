@@ -2,6 +2,11 @@ package dev.gargoyle.cuda;
 
 import static dev.gargoyle.cuda.Addresses.floats;
 import static dev.gargoyle.cuda.Addresses.raw;
+import static dev.gargoyle.cuda.OperandChecks.checkImages;
+import static dev.gargoyle.cuda.OperandChecks.checkLabels;
+import static dev.gargoyle.cuda.OperandChecks.channels;
+import static dev.gargoyle.cuda.OperandChecks.hostRange;
+import static dev.gargoyle.cuda.OperandChecks.sameSize;
 import static org.bytedeco.cuda.global.cublas.cublasSaxpy_v2;
 import static org.bytedeco.cuda.global.cublas.cublasSscal_v2;
 import static org.bytedeco.cuda.global.cudart.cudaMemcpyAsync;
@@ -442,17 +447,6 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    private static Shape channels(String op, Tensor x, float eps) {
-        if (x == null) {
-            throw new IllegalArgumentException(op + ": x is null");
-        }
-        Shape.requireRank(op, "x", x.shape(), 4);
-        if (!(eps >= 0f) || Float.isInfinite(eps)) {
-            throw new IllegalArgumentException(op + ": eps must be a finite number >= 0, got " + eps);
-        }
-        return Shape.of(x.shape().dim(1));
-    }
-
     private long param(String op, String name, Tensor t, Shape channels) {
         long a = at(op, name, t);
         Shape.require(op, name, t.shape(), channels);
@@ -615,24 +609,6 @@ public final class CudaBackend implements Backend {
         return sum / n;
     }
 
-    private static void checkLabels(String op, int[] labelValues, int n, int k) {
-        if (labelValues == null) {
-            throw new IllegalArgumentException(op + ": labels is null");
-        }
-        if (labelValues.length != n) {
-            throw new IllegalArgumentException(op + ": " + labelValues.length + " labels for " + n + " rows of logits");
-        }
-        if (n == 0) {
-            throw new IllegalArgumentException(op + ": empty batch (logits [0, " + k + "]) has no mean loss");
-        }
-        for (int i = 0; i < n; i++) {
-            if (labelValues[i] < 0 || labelValues[i] >= k) {
-                throw new IllegalArgumentException(op + ": label " + labelValues[i] + " at index " + i
-                        + " is outside [0, " + k + ")");
-            }
-        }
-    }
-
     // ---- optimizer updates ---------------------------------------------------------------------
 
     @Override
@@ -689,25 +665,7 @@ public final class CudaBackend implements Backend {
                                Tensor dst) {
         String op = "imagesToTensor";
         long d = at(op, "dst", dst);
-        if (hostPixels == null) {
-            throw new IllegalArgumentException(op + ": pixels is null");
-        }
-        if (hostPixels.memory().isClosed()) {
-            throw new IllegalStateException(op + ": the host buffer of " + hostPixels.capacity() + " bytes is closed");
-        }
-        if (n < 0 || height < 1 || width < 1) {
-            throw new IllegalArgumentException(op + ": expected n >= 0 images of height, width >= 1, got n=" + n
-                    + ", height=" + height + ", width=" + width);
-        }
-        if (mean == null || std == null || mean.length != 3 || std.length != 3) {
-            throw new IllegalArgumentException(op + ": mean and std must have 3 values (RGB)");
-        }
-        Shape.require(op, "dst", dst.shape(), Shape.of(n, 3, height, width));
-        long bytes = (long) n * height * width * 3;
-        if (hostPixels.capacity() < bytes) {
-            throw new IllegalArgumentException(op + ": " + n + " images of " + height + "x" + width + "x3 need "
-                    + bytes + " bytes, but the host buffer holds " + hostPixels.capacity());
-        }
+        long bytes = checkImages(op, hostPixels, n, height, width, mean, std, dst.shape());
         if (n == 0) {
             return;
         }
@@ -739,25 +697,6 @@ public final class CudaBackend implements Backend {
 
     private long optional(String op, String operand, Tensor t) {
         return t == null ? 0 : at(op, operand, t);
-    }
-
-    private static void sameSize(String op, String a, Tensor ta, String b, Tensor tb) {
-        if (ta.numel() != tb.numel()) {
-            throw new IllegalArgumentException(op + ": " + b + " has shape " + tb.shape() + " (" + tb.numel()
-                    + " elements), expected " + ta.numel() + " elements like " + a + " " + ta.shape());
-        }
-    }
-
-    private static int hostRange(String op, float[] array, int offset, Tensor t) {
-        if (array == null) {
-            throw new IllegalArgumentException(op + ": array is null");
-        }
-        long n = t.numel();
-        if (offset < 0 || offset + n > array.length) {
-            throw new IllegalArgumentException(op + ": " + n + " elements of " + t.shape() + " at offset " + offset
-                    + " do not fit an array of " + array.length);
-        }
-        return (int) n;
     }
 
     private void checkOpen(String op) {
