@@ -37,7 +37,6 @@ public final class CudaBackend implements Backend {
     private static final long BLAS_CHUNK = 1L << 30;
 
     private final Device device;
-    private final CudaOptions options;
     private final CudaContext ctx;
     private final TensorDescriptors tensors;
     private final HostStaging staging;
@@ -67,7 +66,6 @@ public final class CudaBackend implements Backend {
         }
         CudaProbe.requireUsable(device.index());
         this.device = device;
-        this.options = options;
         this.ctx = new CudaContext(device.index(), options.tf32());
         try {
             tensors = new TensorDescriptors();
@@ -93,10 +91,6 @@ public final class CudaBackend implements Backend {
             close();
             throw e;
         }
-    }
-
-    public CudaOptions options() {
-        return options;
     }
 
     /**
