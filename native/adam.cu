@@ -2,8 +2,6 @@
 #include "launch.cuh"
 #include "math/adam.cuh"
 
-#define GG_OPTIM_MAX_BLOCKS 65535u
-
 __global__ void gg_adam_kernel(float *param, const float *grad, float *m, float *v, long long n,
                                gg_adam_params p) {
     for (long long i = gg_first_index(); i < n; i += gg_grid_stride()) {
@@ -23,7 +21,7 @@ extern "C" int gg_adam_step(float *param, const float *grad, float *m, float *v,
     }
     gg_adam_params p = gg_adam_prepare(lr, beta1, beta2, eps, weight_decay, decoupled, bias_correction1,
                                        bias_correction2);
-    gg_adam_kernel<<<gg_blocks(n, GG_THREADS, GG_OPTIM_MAX_BLOCKS), GG_THREADS, 0, gg_stream(stream)>>>(
+    gg_adam_kernel<<<gg_blocks(n, GG_THREADS, GG_MAX_BLOCKS), GG_THREADS, 0, gg_stream(stream)>>>(
         param, grad, m, v, n, p);
     return gg_launched();
 }

@@ -2,8 +2,6 @@
 #include "launch.cuh"
 #include "math/dropout.cuh"
 
-#define GG_DROPOUT_MAX_BLOCKS 65535u
-
 __global__ void gg_dropout_kernel(const float *x, unsigned long long seed, float p, float scale, float *mask,
                                   float *y, long long n) {
     for (long long i = gg_first_index(); i < n; i += gg_grid_stride()) {
@@ -21,7 +19,7 @@ extern "C" int gg_dropout_forward(const float *x, float p, unsigned long long se
     if (n == 0) {
         return GG_OK;
     }
-    gg_dropout_kernel<<<gg_blocks(n, GG_THREADS, GG_DROPOUT_MAX_BLOCKS), GG_THREADS, 0, gg_stream(stream)>>>(
+    gg_dropout_kernel<<<gg_blocks(n, GG_THREADS, GG_MAX_BLOCKS), GG_THREADS, 0, gg_stream(stream)>>>(
         x, seed, p, gg_dropout_scale(p), mask, y, n);
     return gg_launched();
 }

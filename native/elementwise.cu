@@ -1,8 +1,6 @@
 /* fill, mul and add: plain grid-stride loops over n floats. */
 #include "launch.cuh"
 
-#define GG_ELEMENTWISE_MAX_BLOCKS 65535u
-
 __global__ void gg_fill_kernel(float *x, long long n, float value) {
     for (long long i = gg_first_index(); i < n; i += gg_grid_stride()) {
         x[i] = value;
@@ -28,7 +26,7 @@ extern "C" int gg_fill(float *x, long long n, float value, void *stream) {
     if (n == 0) {
         return GG_OK;
     }
-    gg_fill_kernel<<<gg_blocks(n, GG_THREADS, GG_ELEMENTWISE_MAX_BLOCKS), GG_THREADS, 0, gg_stream(stream)>>>(
+    gg_fill_kernel<<<gg_blocks(n, GG_THREADS, GG_MAX_BLOCKS), GG_THREADS, 0, gg_stream(stream)>>>(
         x, n, value);
     return gg_launched();
 }
@@ -40,7 +38,7 @@ extern "C" int gg_mul(const float *a, const float *b, float *out, long long n, v
     if (n == 0) {
         return GG_OK;
     }
-    gg_mul_kernel<<<gg_blocks(n, GG_THREADS, GG_ELEMENTWISE_MAX_BLOCKS), GG_THREADS, 0, gg_stream(stream)>>>(
+    gg_mul_kernel<<<gg_blocks(n, GG_THREADS, GG_MAX_BLOCKS), GG_THREADS, 0, gg_stream(stream)>>>(
         a, b, out, n);
     return gg_launched();
 }
@@ -52,7 +50,7 @@ extern "C" int gg_add(const float *a, const float *b, float *out, long long n, v
     if (n == 0) {
         return GG_OK;
     }
-    gg_add_kernel<<<gg_blocks(n, GG_THREADS, GG_ELEMENTWISE_MAX_BLOCKS), GG_THREADS, 0, gg_stream(stream)>>>(
+    gg_add_kernel<<<gg_blocks(n, GG_THREADS, GG_MAX_BLOCKS), GG_THREADS, 0, gg_stream(stream)>>>(
         a, b, out, n);
     return gg_launched();
 }

@@ -2,8 +2,6 @@
 #include "launch.cuh"
 #include "math/images.cuh"
 
-#define GG_IMAGES_MAX_BLOCKS 65535u
-
 /* mean and std travel by value in the kernel's parameters: no device copy, no extra launch. */
 struct gg_channel_stats {
     float mean[3];
@@ -36,7 +34,7 @@ extern "C" int gg_images_to_nchw(const unsigned char *hwc, int n, int height, in
     if (total == 0) {
         return GG_OK;
     }
-    gg_images_kernel<<<gg_blocks(total, GG_THREADS, GG_IMAGES_MAX_BLOCKS), GG_THREADS, 0, gg_stream(stream)>>>(
+    gg_images_kernel<<<gg_blocks(total, GG_THREADS, GG_MAX_BLOCKS), GG_THREADS, 0, gg_stream(stream)>>>(
         hwc, total, plane, s, dst);
     return gg_launched();
 }

@@ -13,9 +13,12 @@
 #define GG_THREADS 256
 
 /*
- * Enough blocks to cover n elements, capped: the kernels stride over the rest, and a few thousand
- * blocks already fill every SM of an H100/H200 many times over.
+ * The usual cap on a grid-stride kernel's blocks: the kernels stride over the rest, and a few
+ * thousand blocks already fill every SM of an H100/H200 many times over.
  */
+#define GG_MAX_BLOCKS 65535u
+
+/* Enough blocks to cover n elements, at most cap. */
 static inline unsigned int gg_blocks(long long n, long long per_block, unsigned int cap) {
     long long b = (n + per_block - 1) / per_block;
     return b > (long long)cap ? cap : (unsigned int)b;

@@ -2,8 +2,6 @@
 #include "launch.cuh"
 #include "math/sgd.cuh"
 
-#define GG_OPTIM_MAX_BLOCKS 65535u
-
 __global__ void gg_sgd_kernel(float *param, const float *grad, float *velocity, long long n, gg_sgd_params p) {
     for (long long i = gg_first_index(); i < n; i += gg_grid_stride()) {
         gg_sgd_update(&param[i], grad[i], velocity == NULL ? NULL : &velocity[i], p);
@@ -19,7 +17,7 @@ extern "C" int gg_sgd_step(float *param, const float *grad, float *velocity, lon
         return GG_OK;
     }
     gg_sgd_params p = {lr, momentum, weight_decay, nesterov};
-    gg_sgd_kernel<<<gg_blocks(n, GG_THREADS, GG_OPTIM_MAX_BLOCKS), GG_THREADS, 0, gg_stream(stream)>>>(
+    gg_sgd_kernel<<<gg_blocks(n, GG_THREADS, GG_MAX_BLOCKS), GG_THREADS, 0, gg_stream(stream)>>>(
         param, grad, velocity, n, p);
     return gg_launched();
 }

@@ -6,7 +6,6 @@
 #include "launch.cuh"
 #include "math/softmax_ce.cuh"
 
-#define GG_CE_MAX_BLOCKS 65535u
 #define GG_FULL_WARP 0xffffffffu
 
 __global__ void gg_softmax_ce_kernel(const float *logits, const int *labels, int n, int k, float scale,
@@ -51,7 +50,7 @@ extern "C" int gg_softmax_cross_entropy(const float *logits, const int *labels, 
     }
     float scale = grad_scale / (float)n;
     long long rows_per_block = GG_THREADS / 32;
-    gg_softmax_ce_kernel<<<gg_blocks(n, rows_per_block, GG_CE_MAX_BLOCKS), GG_THREADS, 0, gg_stream(stream)>>>(
+    gg_softmax_ce_kernel<<<gg_blocks(n, rows_per_block, GG_MAX_BLOCKS), GG_THREADS, 0, gg_stream(stream)>>>(
         logits, labels, n, k, scale, loss, dlogits);
     return gg_launched();
 }

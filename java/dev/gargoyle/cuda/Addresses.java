@@ -1,6 +1,5 @@
 package dev.gargoyle.cuda;
 
-import dev.gargoyle.tensor.Tensor;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
@@ -10,16 +9,11 @@ import org.bytedeco.javacpp.Pointer;
 /**
  * JavaCPP pointers at exact device or host addresses. Every native call gets a position-0 pointer:
  * JavaCPP adds a {@code void*} argument's position in bytes but a {@code float*} argument's in
- * floats, so a tensor view's element offset is folded into the address once, here.
+ * floats, so ops pass addresses (a tensor view's is {@code t.data().address()}, its first element's)
+ * and wrap them here at the call.
  */
 final class Addresses {
     private Addresses() {
-    }
-
-    /** The address of a tensor view's first element. */
-    static long of(Tensor t) {
-        FloatPointer data = t.data();
-        return data.address() + data.position() * Float.BYTES;
     }
 
     static Pointer raw(long address) {

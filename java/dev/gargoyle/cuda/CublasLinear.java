@@ -5,8 +5,6 @@ import static org.bytedeco.cuda.global.cublas.CUBLAS_OP_N;
 import static org.bytedeco.cuda.global.cublas.CUBLAS_OP_T;
 import static org.bytedeco.cuda.global.cublas.cublasSgemm_v2;
 import static org.bytedeco.cuda.global.cublas.cublasSgemv_v2;
-import static org.bytedeco.cuda.global.cudart.cudaMemcpyAsync;
-import static org.bytedeco.cuda.global.cudart.cudaMemcpyHostToDevice;
 
 import java.util.Arrays;
 import org.bytedeco.javacpp.FloatPointer;
@@ -67,13 +65,9 @@ final class CublasLinear implements NativeResource {
             // A failed growth (out of memory) leaves a fresh block of the old size with undefined content.
             onesLength = 0;
             ones.ensure((long) n * Float.BYTES);
-            long host = staging.acquire((long) n * Float.BYTES);
             float[] values = new float[n];
             Arrays.fill(values, 1f);
-            floats(host).put(values, 0, n);
-            CudaStatus.cuda(cudaMemcpyAsync(Addresses.raw(ones.address()), Addresses.raw(host), (long) n * Float.BYTES,
-                    cudaMemcpyHostToDevice, ctx.stream), "cudaMemcpyAsync", "ones for the linear bias");
-            staging.release();
+            staging.upload(values, 0, n, ones.address(), "ones for the linear bias");
             onesLength = n;
         }
         return ones.address();

@@ -1,14 +1,16 @@
 package dev.gargoyle.cuda;
 
-import static dev.gargoyle.cuda.Addresses.doubles;
 import static dev.gargoyle.cuda.Addresses.floats;
-import static dev.gargoyle.cuda.Addresses.ints;
 import static dev.gargoyle.cuda.Addresses.raw;
+import static dev.gargoyle.cuda.OperandChecks.checkImages;
+import static dev.gargoyle.cuda.OperandChecks.checkLabels;
+import static dev.gargoyle.cuda.OperandChecks.channels;
+import static dev.gargoyle.cuda.OperandChecks.hostRange;
+import static dev.gargoyle.cuda.OperandChecks.sameSize;
 import static org.bytedeco.cuda.global.cublas.cublasSaxpy_v2;
 import static org.bytedeco.cuda.global.cublas.cublasSscal_v2;
 import static org.bytedeco.cuda.global.cudart.cudaMemcpyAsync;
 import static org.bytedeco.cuda.global.cudart.cudaMemcpyDeviceToDevice;
-import static org.bytedeco.cuda.global.cudart.cudaMemcpyDeviceToHost;
 import static org.bytedeco.cuda.global.cudart.cudaMemcpyHostToDevice;
 import static org.bytedeco.cuda.global.cudart.cudaMemsetAsync;
 
@@ -35,7 +37,6 @@ public final class CudaBackend implements Backend {
     private static final long BLAS_CHUNK = 1L << 30;
 
     private final Device device;
-    private final CudaOptions options;
     private final CudaContext ctx;
     private final TensorDescriptors tensors;
     private final HostStaging staging;
@@ -50,7 +51,7 @@ public final class CudaBackend implements Backend {
     private final CudnnActivation activation;
     private final CublasLinear linear;
     private final CudaKernels kernels;
-    private final ImageUpload imageUpload;
+    private final CopyEvent pixelsCopied;
     private final String description;
     private boolean closed;
 
@@ -65,7 +66,6 @@ public final class CudaBackend implements Backend {
         }
         CudaProbe.requireUsable(device.index());
         this.device = device;
-        this.options = options;
         this.ctx = new CudaContext(device.index(), options.tf32());
         try {
             tensors = new TensorDescriptors();
@@ -82,7 +82,7 @@ public final class CudaBackend implements Backend {
             activation = new CudnnActivation(ctx, tensors);
             linear = new CublasLinear(ctx, staging);
             kernels = new CudaKernels(ctx);
-            imageUpload = new ImageUpload(ctx);
+            pixelsCopied = new CopyEvent(ctx, "image upload");
             CudaDeviceInfo info = CudaDeviceInfo.query(device.index());
             description = "cuDNN " + info.cudnn() + ", cuBLAS " + info.cublas() + " on " + device + " (" + info.gpu()
                     + "), " + (options.tf32() ? "TF32 allowed" : "FP32") + (options.deterministic()
@@ -91,10 +91,6 @@ public final class CudaBackend implements Backend {
             close();
             throw e;
         }
-    }
-
-    public CudaOptions options() {
-        return options;
     }
 
     /**
@@ -175,11 +171,7 @@ public final class CudaBackend implements Backend {
             return;
         }
         ctx.activate();
-        long host = staging.acquire((long) n * Float.BYTES);
-        floats(host).put(src, srcOffset, n);
-        CudaStatus.cuda(cudaMemcpyAsync(raw(d), raw(host), (long) n * Float.BYTES, cudaMemcpyHostToDevice, ctx.stream),
-                "cudaMemcpyAsync", op + " of " + dst.shape());
-        staging.release();
+        staging.upload(src, srcOffset, n, d, op + " of " + dst.shape());
     }
 
     @Override
@@ -192,11 +184,7 @@ public final class CudaBackend implements Backend {
             ctx.synchronize();
             return;
         }
-        long host = staging.acquire((long) n * Float.BYTES);
-        CudaStatus.cuda(cudaMemcpyAsync(raw(host), raw(s), (long) n * Float.BYTES, cudaMemcpyDeviceToHost, ctx.stream),
-                "cudaMemcpyAsync", op + " of " + src.shape());
-        ctx.synchronize();
-        floats(host).get(dst, dstOffset, n);
+        staging.download(s, dst, dstOffset, n, op + " of " + src.shape());
     }
 
     @Override
@@ -290,11 +278,7 @@ public final class CudaBackend implements Backend {
         }
         ctx.activate();
         kernels.sumOfSquares(a, t.numel(), result.address());
-        long host = staging.acquire(Double.BYTES);
-        CudaStatus.cuda(cudaMemcpyAsync(raw(host), raw(result.address()), Double.BYTES, cudaMemcpyDeviceToHost,
-                ctx.stream), "cudaMemcpyAsync", "sumOfSquares of " + t.shape());
-        ctx.synchronize();
-        return doubles(host).get(0);
+        return staging.downloadDouble(result.address(), "sumOfSquares of " + t.shape());
     }
 
     // ---- convolution ---------------------------------------------------------------------------
@@ -457,17 +441,6 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    private static Shape channels(String op, Tensor x, float eps) {
-        if (x == null) {
-            throw new IllegalArgumentException(op + ": x is null");
-        }
-        Shape.requireRank(op, "x", x.shape(), 4);
-        if (!(eps >= 0f) || Float.isInfinite(eps)) {
-            throw new IllegalArgumentException(op + ": eps must be a finite number >= 0, got " + eps);
-        }
-        return Shape.of(x.shape().dim(1));
-    }
-
     private long param(String op, String name, Tensor t, Shape channels) {
         long a = at(op, name, t);
         Shape.require(op, name, t.shape(), channels);
@@ -616,44 +589,18 @@ public final class CudaBackend implements Backend {
         }
         checkLabels(op, labelValues, n, k);
         ctx.activate();
-        long bytes = (long) n * Integer.BYTES;
-        labels.ensure(bytes);
+        labels.ensure((long) n * Integer.BYTES);
         losses.ensure((long) n * Float.BYTES);
-        long host = staging.acquire(bytes);
-        ints(host).put(labelValues, 0, n);
-        CudaStatus.cuda(cudaMemcpyAsync(raw(labels.address()), raw(host), bytes, cudaMemcpyHostToDevice, ctx.stream),
-                "cudaMemcpyAsync", op + " labels");
-        staging.release();
+        staging.upload(labelValues, n, labels.address(), op + " labels");
         kernels.softmaxCrossEntropy(la, labels.address(), n, k, gradScale, losses.address(), da);
-        host = staging.acquire((long) n * Float.BYTES);
-        CudaStatus.cuda(cudaMemcpyAsync(raw(host), raw(losses.address()), (long) n * Float.BYTES,
-                cudaMemcpyDeviceToHost, ctx.stream), "cudaMemcpyAsync", op + " losses");
-        ctx.synchronize();
+        // The mean needs every sample's loss on the host (no device reduction kernel): one small copy.
         float[] perSample = new float[n];
-        floats(host).get(perSample, 0, n);
+        staging.download(losses.address(), perSample, 0, n, op + " losses");
         double sum = 0;
         for (float l : perSample) {
             sum += l;
         }
         return sum / n;
-    }
-
-    private static void checkLabels(String op, int[] labelValues, int n, int k) {
-        if (labelValues == null) {
-            throw new IllegalArgumentException(op + ": labels is null");
-        }
-        if (labelValues.length != n) {
-            throw new IllegalArgumentException(op + ": " + labelValues.length + " labels for " + n + " rows of logits");
-        }
-        if (n == 0) {
-            throw new IllegalArgumentException(op + ": empty batch (logits [0, " + k + "]) has no mean loss");
-        }
-        for (int i = 0; i < n; i++) {
-            if (labelValues[i] < 0 || labelValues[i] >= k) {
-                throw new IllegalArgumentException(op + ": label " + labelValues[i] + " at index " + i
-                        + " is outside [0, " + k + ")");
-            }
-        }
     }
 
     // ---- optimizer updates ---------------------------------------------------------------------
@@ -712,25 +659,7 @@ public final class CudaBackend implements Backend {
                                Tensor dst) {
         String op = "imagesToTensor";
         long d = at(op, "dst", dst);
-        if (hostPixels == null) {
-            throw new IllegalArgumentException(op + ": pixels is null");
-        }
-        if (hostPixels.memory().isClosed()) {
-            throw new IllegalStateException(op + ": the host buffer of " + hostPixels.capacity() + " bytes is closed");
-        }
-        if (n < 0 || height < 1 || width < 1) {
-            throw new IllegalArgumentException(op + ": expected n >= 0 images of height, width >= 1, got n=" + n
-                    + ", height=" + height + ", width=" + width);
-        }
-        if (mean == null || std == null || mean.length != 3 || std.length != 3) {
-            throw new IllegalArgumentException(op + ": mean and std must have 3 values (RGB)");
-        }
-        Shape.require(op, "dst", dst.shape(), Shape.of(n, 3, height, width));
-        long bytes = (long) n * height * width * 3;
-        if (hostPixels.capacity() < bytes) {
-            throw new IllegalArgumentException(op + ": " + n + " images of " + height + "x" + width + "x3 need "
-                    + bytes + " bytes, but the host buffer holds " + hostPixels.capacity());
-        }
+        long bytes = checkImages(op, hostPixels, n, height, width, mean, std, dst.shape());
         if (n == 0) {
             return;
         }
@@ -739,9 +668,9 @@ public final class CudaBackend implements Backend {
         pixels.ensure(bytes);
         CudaStatus.cuda(cudaMemcpyAsync(raw(pixels.address()), raw(hostPixels.memory().address().address()), bytes,
                 cudaMemcpyHostToDevice, ctx.stream), "cudaMemcpyAsync", op + " of " + n + " images");
-        imageUpload.markCopied();
+        pixelsCopied.record();
         kernels.imagesToNchw(pixels.address(), n, height, width, mean, std, d);
-        imageUpload.awaitCopied();
+        pixelsCopied.synchronize();
     }
 
     // ---- checks --------------------------------------------------------------------------------
@@ -757,30 +686,11 @@ public final class CudaBackend implements Backend {
                     + device + ")");
         }
         t.ensureOpen(op);
-        return Addresses.of(t);
+        return t.data().address();
     }
 
     private long optional(String op, String operand, Tensor t) {
         return t == null ? 0 : at(op, operand, t);
-    }
-
-    private static void sameSize(String op, String a, Tensor ta, String b, Tensor tb) {
-        if (ta.numel() != tb.numel()) {
-            throw new IllegalArgumentException(op + ": " + b + " has shape " + tb.shape() + " (" + tb.numel()
-                    + " elements), expected " + ta.numel() + " elements like " + a + " " + ta.shape());
-        }
-    }
-
-    private static int hostRange(String op, float[] array, int offset, Tensor t) {
-        if (array == null) {
-            throw new IllegalArgumentException(op + ": array is null");
-        }
-        long n = t.numel();
-        if (offset < 0 || offset + n > array.length) {
-            throw new IllegalArgumentException(op + ": " + n + " elements of " + t.shape() + " at offset " + offset
-                    + " do not fit an array of " + array.length);
-        }
-        return (int) n;
     }
 
     private void checkOpen(String op) {
@@ -796,7 +706,7 @@ public final class CudaBackend implements Backend {
         }
         closed = true;
         Release r = new Release();
-        for (NativeResource c : new NativeResource[] {imageUpload, kernels, linear, activation, pooling, convolution,
+        for (NativeResource c : new NativeResource[] {pixelsCopied, kernels, linear, activation, pooling, convolution,
             result, pixels, losses, labels, workspace, staging, tensors}) {
             if (c != null) {
                 r.run(c::close);

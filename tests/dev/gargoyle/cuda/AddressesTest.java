@@ -20,14 +20,14 @@ class AddressesTest {
         try (ReferenceBackend b = new ReferenceBackend(); Tensor t = b.allocate(Shape.of(10))) {
             t.copyFrom(new float[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
             Tensor view = t.slice(3, Shape.of(4));
-            assertEquals(t.data().address() + 3 * Float.BYTES, Addresses.of(view));
-            FloatPointer at = Addresses.floats(Addresses.of(view));
+            assertEquals(t.data().address() + 3 * Float.BYTES, view.data().address());
+            FloatPointer at = Addresses.floats(view.data().address());
             assertEquals(0, at.position());
             assertEquals(3f, at.get(0));
             float[] out = new float[4];
             at.get(out, 0, 4);
             assertEquals(6f, out[3]);
-            Addresses.floats(Addresses.of(view) + Float.BYTES).put(new float[] {-1f}, 0, 1);
+            Addresses.floats(view.data().address() + Float.BYTES).put(new float[] {-1f}, 0, 1);
             assertEquals(-1f, t.toArray()[4]);
         }
     }

@@ -9,33 +9,35 @@ import static org.bytedeco.cuda.global.cudart.cudaEventSynchronize;
 import org.bytedeco.cuda.cudart.CUevent_st;
 
 /**
- * Tells when a queued copy out of a caller's host buffer has finished: an event recorded right
- * after the copy, waited on after later work has been queued, so the GPU keeps that work while
- * the caller gets its buffer back.
+ * Tells when queued copies out of host memory have finished: an event recorded right after the
+ * copies, waited on once the host wants that memory back (the caller's image buffer, the staging
+ * block), so the GPU keeps the work queued after the copies.
  */
-final class ImageUpload implements NativeResource {
+final class CopyEvent implements NativeResource {
     private final CudaContext ctx;
+    private final String purpose;
     private final CUevent_st copied = new CUevent_st();
 
-    ImageUpload(CudaContext ctx) {
+    CopyEvent(CudaContext ctx, String purpose) {
         this.ctx = ctx;
+        this.purpose = purpose;
         CudaStatus.cuda(cudaEventCreateWithFlags(copied, cudaEventDisableTiming), "cudaEventCreateWithFlags");
     }
 
     /** Marks the copies queued so far. */
-    void markCopied() {
-        CudaStatus.cuda(cudaEventRecord(copied, ctx.stream), "cudaEventRecord", "image upload");
+    void record() {
+        CudaStatus.cuda(cudaEventRecord(copied, ctx.stream), "cudaEventRecord", purpose);
     }
 
     /** Waits until the marked copies have finished. */
-    void awaitCopied() {
-        CudaStatus.cuda(cudaEventSynchronize(copied), "cudaEventSynchronize", "image upload");
+    void synchronize() {
+        CudaStatus.cuda(cudaEventSynchronize(copied), "cudaEventSynchronize", purpose);
     }
 
     @Override
     public void close() {
         if (!copied.isNull()) {
-            CudaStatus.cuda(cudaEventDestroy(copied), "cudaEventDestroy", "image upload");
+            CudaStatus.cuda(cudaEventDestroy(copied), "cudaEventDestroy", purpose);
             copied.setNull();
         }
     }
