@@ -1,5 +1,6 @@
 package dev.gargoyle.cuda;
 
+import dev.gargoyle.tensor.ExactPointer;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
@@ -17,29 +18,22 @@ final class Addresses {
     }
 
     static Pointer raw(long address) {
-        return new At(address);
+        return ExactPointer.at(address);
     }
 
     static FloatPointer floats(long address) {
-        return new FloatPointer(new At(address));
+        return new FloatPointer(ExactPointer.at(address));
     }
 
     static BytePointer bytes(long address) {
-        return new BytePointer(new At(address));
+        return new BytePointer(ExactPointer.at(address));
     }
 
     static IntPointer ints(long address) {
-        return new IntPointer(new At(address));
+        return new IntPointer(ExactPointer.at(address));
     }
 
     static DoublePointer doubles(long address) {
-        return new DoublePointer(new At(address));
-    }
-
-    /** A pointer that owns nothing; {@code address} is protected in {@link Pointer}. */
-    private static final class At extends Pointer {
-        At(long start) {
-            address = start;
-        }
+        return new DoublePointer(ExactPointer.at(address));
     }
 }
