@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -44,8 +45,8 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, cuda or cuda:N.")
-    String device;
+    @Mixin
+    DeviceOption device;
     @Option(names = "--shapes", defaultValue = "ahe", paramLabel = "SET",
             description = "ahe (the AHE model's layers at --batch and --size), deepbench (12 DeepBench training "
                     + "convolutions, their own batch sizes) or a shape file.")
@@ -80,7 +81,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Device d = Commands.device(device);
+        Device d = device.resolve();
         List<BenchLayer> layers = select(layers());
         BenchSettings settings = settings(d);
         PrintWriter out = spec.commandLine().getOut();

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -39,8 +40,8 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--accumulation-steps", defaultValue = "1", paramLabel = "K",
             description = "Micro-batches per optimizer update.")
     int accumulationSteps;
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, cuda or cuda:N.")
-    String device;
+    @Mixin
+    DeviceOption device;
     @Option(names = "--warmup", defaultValue = "2", description = "Untimed optimizer updates first.")
     int warmup;
     @Option(names = "--windows", defaultValue = "5", description = "Timed windows; the median is reported.")
@@ -64,7 +65,7 @@ final class BenchTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Device d = Commands.device(device);
+        Device d = device.resolve();
         TrainBenchSettings settings;
         try {
             settings = new TrainBenchSettings(batchSize, size, accumulationSteps, warmup, windows, updatesPerWindow,

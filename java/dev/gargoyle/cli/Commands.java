@@ -1,8 +1,5 @@
 package dev.gargoyle.cli;
 
-import dev.gargoyle.tensor.Device;
-import dev.gargoyle.train.ModelSpec;
-import dev.gargoyle.viz.ModelInput;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,15 +11,6 @@ import me.tongfei.progressbar.ProgressBarStyle;
 /** Option handling shared by the commands that load a checkpoint. */
 final class Commands {
     private Commands() {
-    }
-
-    /** Parses {@code --device}; an unknown value is a usage error. */
-    static Device device(String text) {
-        try {
-            return Device.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--device: " + e.getMessage());
-        }
     }
 
     /**
@@ -47,11 +35,6 @@ final class Commands {
             throw new IllegalArgumentException(option + ": " + (Files.exists(file) ? "not a file: " : "no such file: ")
                     + file);
         }
-    }
-
-    /** What the visualisation commands need to feed a checkpoint's model. */
-    static ModelInput modelInput(ModelSpec spec) {
-        return new ModelInput(spec.classes(), spec.size(), spec.mean(), spec.std());
     }
 
     /**
