@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code gargoyle bench train}: images/s of whole AHE training and inference steps on synthetic images. */
-@Command(name = "train", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false, showDefaultValues = true,
+@Command(name = "train", sortOptions = false, showDefaultValues = true,
         description = {"Images/s of full AHE training steps (forward, backward, Adam update, with gradient "
                 + "accumulation as the trainer does it) and of inference (evaluation-mode forward), on synthetic "
                 + "random images: median of timed windows after warm-up, and the peak native memory.",
