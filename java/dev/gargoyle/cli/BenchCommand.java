@@ -88,7 +88,7 @@ final class BenchCommand implements Callable<Integer> {
         BenchReport report;
         OptionalDouble loadBefore = LoadAverage.now();
         try (Backend backend = Backends.create(d, new BackendOptions(tf32, false));
-             BenchProgress progress = new BenchProgress("bench", LayerBench.steps(layers), quiet)) {
+             TerminalProgress progress = new TerminalProgress("bench", LayerBench.steps(layers), null, quiet)) {
             report = new LayerBench(backend, settings, progress).run(layers, label());
         }
         out.print(ReportTable.format(report));

@@ -77,7 +77,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         OptionalDouble loadBefore = LoadAverage.now();
         int steps = TrainBench.steps(settings, breakdown) + (loader ? windows + 1 : 0);
         try (Backend backend = Backends.create(d, new BackendOptions(tf32, false));
-             BenchProgress progress = new BenchProgress("bench train", steps, quiet)) {
+             TerminalProgress progress = new TerminalProgress("bench train", steps, null, quiet)) {
             Throughput loaded = null;
             if (loader) {
                 Path data = SampleData.ensure(Trainer.sampleCache());

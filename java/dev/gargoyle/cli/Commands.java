@@ -4,9 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /** Option handling shared by the commands that load a checkpoint. */
 final class Commands {
@@ -47,15 +44,5 @@ final class Commands {
         } catch (IllegalArgumentException e) {
             throw new UsageException(option + ": " + e.getMessage());
         }
-    }
-
-    /** A progress bar on an interactive terminal unless {@code quiet}; null otherwise. */
-    static ProgressBar progress(boolean quiet, String task, long max, String unit) {
-        if (quiet || System.console() == null) {
-            return null;
-        }
-        return new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setUnit(" " + unit, 1)
-                .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(200).showSpeed()
-                .clearDisplayOnFinish().build();
     }
 }

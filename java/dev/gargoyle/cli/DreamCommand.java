@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -77,23 +76,10 @@ final class DreamCommand implements Callable<Integer> {
             byte[] start = init == null ? null : Images.readRgb(init, input.size());
             List<ClassImages.ClassImage> images = new ArrayList<>();
             PrintWriter o = spec.commandLine().getOut();
-            ProgressBar bar = Commands.progress(quiet, "dream", (long) steps * classes.size(), "steps");
-            try {
+            try (TerminalProgress bar = new TerminalProgress("dream", (long) steps * classes.size(), "steps", quiet)) {
                 for (int c : classes) {
-                    if (bar != null) {
-                        bar.setExtraMessage("| " + input.classes().get(c));
-                    }
-                    ClassImages.ClassImage image = ClassImages.dream(loaded.model(), input, c, start, options,
-                            s -> {
-                                if (bar != null) {
-                                    bar.step();
-                                }
-                            });
-                    images.add(image);
-                }
-            } finally {
-                if (bar != null) {
-                    bar.close();
+                    bar.message("| " + input.classes().get(c));
+                    images.add(ClassImages.dream(loaded.model(), input, c, start, options, s -> bar.stepBy(1)));
                 }
             }
             String regularisers = describeRegularisers();

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -78,17 +77,8 @@ final class ProbeCommand implements Callable<Integer> {
             ModelInput input = loaded.input();
             List<UnitProbe.ProbedLayer> layers = UnitProbe.aheLayers(loaded.model());
             UnitProbe.Result result;
-            ProgressBar bar = Commands.progress(quiet, "probe", images, "images");
-            try {
-                result = UnitProbe.run(loaded.model(), input, parts, layers, options, n -> {
-                    if (bar != null) {
-                        bar.stepBy(n);
-                    }
-                });
-            } finally {
-                if (bar != null) {
-                    bar.close();
-                }
+            try (TerminalProgress bar = new TerminalProgress("probe", images, "images", quiet)) {
+                result = UnitProbe.run(loaded.model(), input, parts, layers, options, bar::stepBy);
             }
             Files.createDirectories(out);
             Files.writeString(out.resolve("probe.csv"), ProbeReport.unitsCsv(result, data));

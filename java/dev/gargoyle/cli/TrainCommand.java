@@ -97,7 +97,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainConfig config = config();
         Trainer trainer = new Trainer(config);
         ProgressListener progress = new ProgressListener();
-        if (!quiet && ProgressListener.interactive()) {
+        if (!quiet && TerminalProgress.interactive()) {
             trainer.addListener(progress);
         }
         CountDownLatch finished = new CountDownLatch(1);
