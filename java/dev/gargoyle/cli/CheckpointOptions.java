@@ -7,6 +7,7 @@ import dev.gargoyle.train.Checkpoint;
 import dev.gargoyle.train.ModelSpec;
 import dev.gargoyle.viz.ModelInput;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,7 +21,10 @@ final class CheckpointOptions {
 
     /** Throws naming {@code --weights} when the file is not there; call it before any slow work. */
     void requireWeights() {
-        Commands.requireFile("--weights", weights);
+        if (!Files.isRegularFile(weights)) {
+            throw new IllegalArgumentException("--weights: " + (Files.exists(weights) ? "not a file: " : "no such file: ")
+                    + weights);
+        }
     }
 
     /** The checkpoint's model on a new backend for {@code --device}; closing it closes both. */

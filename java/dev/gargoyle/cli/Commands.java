@@ -1,11 +1,10 @@
 package dev.gargoyle.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** Option handling shared by the commands that load a checkpoint. */
+/** Option handling shared by the commands that run a checkpoint on a data set or an image. */
 final class Commands {
     private Commands() {
     }
@@ -24,14 +23,6 @@ final class Commands {
         }
         throw new IllegalArgumentException(weights + " was trained on classes " + model + " but " + dataRoot
                 + " has classes " + data);
-    }
-
-    /** Throws naming {@code option} when {@code file} is not there, before anything else is loaded. */
-    static void requireFile(String option, Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(option + ": " + (Files.exists(file) ? "not a file: " : "no such file: ")
-                    + file);
-        }
     }
 
     /**
