@@ -20,7 +20,7 @@ final class CudaConvSweep {
 
     static List<OpResult> measure(CudaBackend cuda, ConvLayer layer, Pass pass, Runnable op, OpTimer timer,
                                   BenchSettings s) {
-        Timing chosenTiming = Timing.of(timer.time(op, s.warmup(), s.repeats()));
+        Timing chosenTiming = timer.time(op, s.warmup(), s.repeats());
         ConvAlgorithm.Direction direction = switch (pass) {
             case FORWARD -> ConvAlgorithm.Direction.FORWARD;
             case BACKWARD_DATA -> ConvAlgorithm.Direction.BACKWARD_DATA;
@@ -44,7 +44,7 @@ final class CudaConvSweep {
                 Timing[] forced = new Timing[1];
                 try {
                     cuda.withConvAlgorithm(direction, a.id(),
-                            () -> forced[0] = Timing.of(timer.time(op, s.warmup(), s.repeats())));
+                            () -> forced[0] = timer.time(op, s.warmup(), s.repeats()));
                     rows.add(row(layer, pass, a, OpResult.OK, forced[0]));
                 } catch (RuntimeException e) {
                     rows.add(row(layer, pass, a, "failed: " + e.getMessage(), null));

@@ -66,7 +66,7 @@ public final class LayerBench {
         if (backend instanceof CudaBackend cuda && layer instanceof ConvLayer conv) {
             return CudaConvSweep.measure(cuda, conv, pass, op, timer, settings);
         }
-        Timing t = Timing.of(timer.time(op, settings.warmup(), settings.repeats()));
+        Timing t = timer.time(op, settings.warmup(), settings.repeats());
         String library = backend.device().isCuda() ? "cuDNN" : "oneDNN";
         return List.of(new OpResult(layer.name(), layer.kind(), layer.geometry(), pass, library, true, OpResult.OK, t,
                 layer.flops(pass), layer.bytes(pass), null, null, null, null));

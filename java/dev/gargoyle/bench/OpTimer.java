@@ -4,25 +4,18 @@ import dev.gargoyle.cuda.CudaBackend;
 import dev.gargoyle.tensor.Backend;
 
 /**
- * Times a pass: {@code warmup} untimed runs, then the milliseconds of each of {@code repeats} runs.
+ * Times a pass: {@code warmup} untimed runs, then {@code repeats} timed runs, summarised as a {@link Timing}.
  * On CUDA with events on the backend's stream (device time); elsewhere with the wall clock around
  * each run, waiting for the backend before and after.
  */
 @FunctionalInterface
 interface OpTimer {
-    double[] time(Runnable op, int warmup, int repeats);
+    Timing time(Runnable op, int warmup, int repeats);
 
     /** The timer that suits {@code backend}. */
     static OpTimer forBackend(Backend backend) {
         if (backend instanceof CudaBackend cuda) {
-            return (op, warmup, repeats) -> {
-                float[] ms = cuda.timeWithEvents(op, warmup, repeats);
-                double[] out = new double[ms.length];
-                for (int i = 0; i < ms.length; i++) {
-                    out[i] = ms[i];
-                }
-                return out;
-            };
+            return (op, warmup, repeats) -> Timing.of(cuda.timeWithEvents(op, warmup, repeats));
         }
         return (op, warmup, repeats) -> {
             for (int i = 0; i < warmup; i++) {
@@ -36,7 +29,7 @@ interface OpTimer {
                 backend.synchronize();
                 out[i] = (System.nanoTime() - start) / 1e6;
             }
-            return out;
+            return Timing.of(out);
         };
     }
 }

@@ -22,7 +22,7 @@ final class PeakProbe {
              Tensor y = b.allocate(Shape.of(n, n))) {
             Fill.uniform(x, 21);
             Fill.uniform(w, 22);
-            gemm = Timing.of(timer.time(() -> b.linearForward(x, w, null, y), warmup, repeats));
+            gemm = timer.time(() -> b.linearForward(x, w, null, y), warmup, repeats);
         }
         progress.step("peak SGEMM");
         long floats = s.copyBytes() / Float.BYTES;
@@ -32,7 +32,7 @@ final class PeakProbe {
             // The copy's speed does not depend on the values; zero fills need no kernel on CUDA.
             b.fill(src, 0f);
             b.fill(dst, 0f);
-            copy = Timing.of(timer.time(() -> b.copy(src, dst), warmup, repeats));
+            copy = timer.time(() -> b.copy(src, dst), warmup, repeats);
         }
         progress.step("peak copy");
         return new Peaks(n, gemm, floats * Float.BYTES, copy);

@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -31,7 +32,7 @@ import picocli.CommandLine.Spec;
  * {@code gargoyle bench}: times the forward and backward passes of each layer of a shape set (on
  * CUDA every convolution algorithm cuDNN offers); {@code gargoyle bench train} times whole steps.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false, showDefaultValues = true, subcommands = BenchTrainCommand.class,
+@Command(name = "bench", sortOptions = false, showDefaultValues = true, subcommands = BenchTrainCommand.class,
         description = {"Microbenchmark of forward and backward passes: convolution (forward, backward-data, "
                 + "backward-filter), pooling and batch-norm, per layer of a shape set, with GFLOP/s or GB/s and the "
                 + "share of the SGEMM and copy peaks measured in the same run. On CUDA every algorithm cuDNN offers "
@@ -44,8 +45,8 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, cuda or cuda:N.")
-    String device;
+    @Mixin
+    DeviceOption device;
     @Option(names = "--shapes", defaultValue = "ahe", paramLabel = "SET",
             description = "ahe (the AHE model's layers at --batch and --size), deepbench (12 DeepBench training "
                     + "convolutions, their own batch sizes) or a shape file.")
@@ -80,14 +81,14 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Device d = Commands.device(device);
+        Device d = device.resolve();
         List<BenchLayer> layers = select(layers());
         BenchSettings settings = settings(d);
         PrintWriter out = spec.commandLine().getOut();
         BenchReport report;
         OptionalDouble loadBefore = LoadAverage.now();
         try (Backend backend = Backends.create(d, new BackendOptions(tf32, false));
-             BenchProgress progress = new BenchProgress("bench", LayerBench.steps(layers), quiet)) {
+             TerminalProgress progress = new TerminalProgress("bench", LayerBench.steps(layers), null, quiet)) {
             report = new LayerBench(backend, settings, progress).run(layers, label());
         }
         out.print(ReportTable.format(report));

@@ -17,12 +17,13 @@ import java.nio.file.Path;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code gargoyle bench train}: images/s of whole AHE training and inference steps on synthetic images. */
-@Command(name = "train", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false, showDefaultValues = true,
+@Command(name = "train", sortOptions = false, showDefaultValues = true,
         description = {"Images/s of full AHE training steps (forward, backward, Adam update, with gradient "
                 + "accumulation as the trainer does it) and of inference (evaluation-mode forward), on synthetic "
                 + "random images: median of timed windows after warm-up, and the peak native memory.",
@@ -39,8 +40,8 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--accumulation-steps", defaultValue = "1", paramLabel = "K",
             description = "Micro-batches per optimizer update.")
     int accumulationSteps;
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, cuda or cuda:N.")
-    String device;
+    @Mixin
+    DeviceOption device;
     @Option(names = "--warmup", defaultValue = "2", description = "Untimed optimizer updates first.")
     int warmup;
     @Option(names = "--windows", defaultValue = "5", description = "Timed windows; the median is reported.")
@@ -64,7 +65,7 @@ final class BenchTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Device d = Commands.device(device);
+        Device d = device.resolve();
         TrainBenchSettings settings;
         try {
             settings = new TrainBenchSettings(batchSize, size, accumulationSteps, warmup, windows, updatesPerWindow,
@@ -76,7 +77,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         OptionalDouble loadBefore = LoadAverage.now();
         int steps = TrainBench.steps(settings, breakdown) + (loader ? windows + 1 : 0);
         try (Backend backend = Backends.create(d, new BackendOptions(tf32, false));
-             BenchProgress progress = new BenchProgress("bench train", steps, quiet)) {
+             TerminalProgress progress = new TerminalProgress("bench train", steps, null, quiet)) {
             Throughput loaded = null;
             if (loader) {
                 Path data = SampleData.ensure(Trainer.sampleCache());

@@ -1,28 +1,12 @@
 package dev.gargoyle.cli;
 
-import dev.gargoyle.tensor.Device;
-import dev.gargoyle.train.ModelSpec;
-import dev.gargoyle.viz.ModelInput;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
-/** Option handling shared by the commands that load a checkpoint. */
+/** Option handling shared by the commands that run a checkpoint on a data set or an image. */
 final class Commands {
     private Commands() {
-    }
-
-    /** Parses {@code --device}; an unknown value is a usage error. */
-    static Device device(String text) {
-        try {
-            return Device.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--device: " + e.getMessage());
-        }
     }
 
     /**
@@ -41,19 +25,6 @@ final class Commands {
                 + " has classes " + data);
     }
 
-    /** Throws naming {@code option} when {@code file} is not there, before anything else is loaded. */
-    static void requireFile(String option, Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(option + ": " + (Files.exists(file) ? "not a file: " : "no such file: ")
-                    + file);
-        }
-    }
-
-    /** What the visualisation commands need to feed a checkpoint's model. */
-    static ModelInput modelInput(ModelSpec spec) {
-        return new ModelInput(spec.classes(), spec.size(), spec.mean(), spec.std());
-    }
-
     /**
      * Runs {@code lookup} (resolving an option value against the model: a layer, a filter, a class)
      * and turns its {@link IllegalArgumentException} into a usage error naming {@code option}.
@@ -64,15 +35,5 @@ final class Commands {
         } catch (IllegalArgumentException e) {
             throw new UsageException(option + ": " + e.getMessage());
         }
-    }
-
-    /** A progress bar on an interactive terminal unless {@code quiet}; null otherwise. */
-    static ProgressBar progress(boolean quiet, String task, long max, String unit) {
-        if (quiet || System.console() == null) {
-            return null;
-        }
-        return new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setUnit(" " + unit, 1)
-                .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(200).showSpeed()
-                .clearDisplayOnFinish().build();
     }
 }

@@ -1,9 +1,6 @@
 package dev.gargoyle.cli;
 
 import dev.gargoyle.data.Images;
-import dev.gargoyle.tensor.Backend;
-import dev.gargoyle.tensor.Backends;
-import dev.gargoyle.train.Checkpoint;
 import dev.gargoyle.viz.ClassImages;
 import dev.gargoyle.viz.ModelInput;
 import dev.gargoyle.viz.Pictures;
@@ -14,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -29,8 +26,8 @@ final class DreamCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--weights", required = true, paramLabel = "W", description = "A .safetensors checkpoint.")
-    Path weights;
+    @Mixin
+    CheckpointOptions checkpoint;
     @Option(names = "--class", defaultValue = "all", paramLabel = "NAME", description = "A class, or all for a grid.")
     String className;
     @Option(names = "--steps", defaultValue = "1000", description = "Adam steps per class.")
@@ -52,8 +49,6 @@ final class DreamCommand implements Callable<Integer> {
     double blurSigma;
     @Option(names = "--out", required = true, paramLabel = "PNG", description = "The picture to write.")
     Path out;
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, cuda or cuda:N.")
-    String device;
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
 
@@ -65,10 +60,8 @@ final class DreamCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        Commands.requireFile("--weights", weights);
-        try (Backend backend = Backends.create(Commands.device(device));
-             Checkpoint.Loaded loaded = Checkpoint.load(weights, backend)) {
-            ModelInput input = Commands.modelInput(loaded.spec());
+        try (CheckpointOptions.Opened loaded = checkpoint.open()) {
+            ModelInput input = loaded.input();
             // Only gradients with respect to the input and activations are wanted: frozen parameters
             // spare every layer its weight-gradient work (about a third of a step).
             loaded.model().freeze(name -> true);
@@ -83,23 +76,10 @@ final class DreamCommand implements Callable<Integer> {
             byte[] start = init == null ? null : Images.readRgb(init, input.size());
             List<ClassImages.ClassImage> images = new ArrayList<>();
             PrintWriter o = spec.commandLine().getOut();
-            ProgressBar bar = Commands.progress(quiet, "dream", (long) steps * classes.size(), "steps");
-            try {
+            try (TerminalProgress bar = new TerminalProgress("dream", (long) steps * classes.size(), "steps", quiet)) {
                 for (int c : classes) {
-                    if (bar != null) {
-                        bar.setExtraMessage("| " + input.classes().get(c));
-                    }
-                    ClassImages.ClassImage image = ClassImages.dream(loaded.model(), input, c, start, options,
-                            s -> {
-                                if (bar != null) {
-                                    bar.step();
-                                }
-                            });
-                    images.add(image);
-                }
-            } finally {
-                if (bar != null) {
-                    bar.close();
+                    bar.message("| " + input.classes().get(c));
+                    images.add(ClassImages.dream(loaded.model(), input, c, start, options, s -> bar.stepBy(1)));
                 }
             }
             String regularisers = describeRegularisers();
@@ -108,7 +88,8 @@ final class DreamCommand implements Callable<Integer> {
                     init == null ? "from noise (seed " + seed + ")" : "from " + init.getFileName(), regularisers);
             Pictures.writeClassImages(out, images, images.size() == 1 ? "The image class '"
                     + images.get(0).className() + "' wants" : "The image each class wants", how,
-                    "p: the class's softmax probability for the saved 8-bit image  |  " + weights.getFileName());
+                    "p: the class's softmax probability for the saved 8-bit image  |  "
+                            + checkpoint.weights.getFileName());
             for (ClassImages.ClassImage image : images) {
                 o.printf(Locale.ROOT, "%-20s p = %.4f  (before 8-bit rounding %.4f)  logit %.3f -> %.3f%n",
                         image.className(), image.probability(), image.inputProbability(), image.startLogit(),

@@ -7,10 +7,6 @@ import dev.gargoyle.data.DataSplits;
 import dev.gargoyle.data.ImageFolder;
 import dev.gargoyle.data.LoaderOptions;
 import dev.gargoyle.data.OpenOptions;
-import dev.gargoyle.tensor.Backend;
-import dev.gargoyle.tensor.Backends;
-import dev.gargoyle.tensor.Device;
-import dev.gargoyle.train.Checkpoint;
 import dev.gargoyle.train.ClassReport;
 import dev.gargoyle.train.Evaluator;
 import dev.gargoyle.train.MetricsSummary;
@@ -21,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -32,18 +29,16 @@ final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--weights", required = true, paramLabel = "W", description = "A .safetensors checkpoint.")
-    Path weights;
+    @Mixin
+    CheckpointOptions checkpoint;
     @Option(names = "--data", required = true, paramLabel = "DIR")
     Path data;
     @Option(names = "--split", defaultValue = "test", description = "test or train (for train/test layouts).")
     String split;
     @Option(names = "--batch-size", defaultValue = "64")
     int batchSize;
-    @Option(names = "--device", defaultValue = "auto")
-    String device;
-    @Option(names = "--workers", description = "Image decoding threads (default: the core count).")
-    Integer workers;
+    @Mixin
+    WorkersOption workers;
     @Option(names = "--json", description = "Print the scores as JSON.")
     boolean json;
 
@@ -55,16 +50,17 @@ final class EvalCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new UsageException("--batch-size must be at least 1, got " + batchSize);
         }
-        int threads = workers != null ? workers : Runtime.getRuntime().availableProcessors();
+        checkpoint.requireWeights();
+        int threads = workers.threads();
         DataSplits splits = ImageFolder.open(data, OpenOptions.defaults().withValSplit(0).withThreads(threads));
         ImageFolder part = splits.layout() == DataSplits.Layout.TRAIN_TEST && split.equals("test")
                 ? splits.test() : splits.train();
-        try (Backend backend = Backends.create(Commands.device(device));
-             Checkpoint.Loaded loaded = Checkpoint.load(weights, backend)) {
+        Path weights = checkpoint.weights;
+        try (CheckpointOptions.Opened loaded = checkpoint.open()) {
             List<String> classes = Commands.matchClasses(loaded.spec().classes(), splits.classes(), weights, data);
             LoaderOptions options = LoaderOptions.evaluation(batchSize, loaded.spec().size()).withWorkers(threads);
             MetricsSummary s;
-            try (BatchLoader loader = new BatchLoader(part, options, backend::allocateHostBuffer);
+            try (BatchLoader loader = new BatchLoader(part, options, loaded.backend()::allocateHostBuffer);
                  Evaluator evaluator = new Evaluator(loaded.model(), classes.size(), loaded.spec().mean(),
                          loaded.spec().std())) {
                 s = evaluator.evaluate(loader, n -> { });

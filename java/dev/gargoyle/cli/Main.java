@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code gargoyle} command line: one subcommand per job. Exit codes: 0 ok, 1 failure, 2 usage. */
 @Command(name = "gargoyle",
         mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT,
         versionProvider = VersionProvider.class,
         description = "Train convolutional networks from the JVM: cuDNN on the GPU, oneDNN on the CPU.",
         subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, VisualizeCommand.class,

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -24,12 +25,10 @@ final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--weights", required = true, paramLabel = "W", description = "A .safetensors checkpoint.")
-    Path weights;
+    @Mixin
+    CheckpointOptions checkpoint;
     @Option(names = "--top-k", defaultValue = "3")
     int topK;
-    @Option(names = "--device", defaultValue = "auto")
-    String device;
     @Option(names = "--json", description = "Print the predictions as JSON.")
     boolean json;
     @Parameters(arity = "1..*", paramLabel = "IMAGE")
@@ -40,9 +39,10 @@ final class PredictCommand implements Callable<Integer> {
         if (topK < 1) {
             throw new UsageException("--top-k must be at least 1, got " + topK);
         }
+        checkpoint.requireWeights();
         PrintWriter out = spec.commandLine().getOut();
         List<Map<String, Object>> results = new ArrayList<>();
-        try (Predictor p = Predictor.load(weights, Commands.device(device))) {
+        try (Predictor p = Predictor.load(checkpoint.weights, checkpoint.device.resolve())) {
             for (Path image : images) {
                 List<Predictor.Prediction> top = p.predict(image, topK);
                 if (json) {

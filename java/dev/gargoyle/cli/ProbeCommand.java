@@ -3,9 +3,6 @@ package dev.gargoyle.cli;
 import dev.gargoyle.data.DataSplits;
 import dev.gargoyle.data.ImageFolder;
 import dev.gargoyle.data.OpenOptions;
-import dev.gargoyle.tensor.Backend;
-import dev.gargoyle.tensor.Backends;
-import dev.gargoyle.train.Checkpoint;
 import dev.gargoyle.viz.ModelInput;
 import dev.gargoyle.viz.Pictures;
 import dev.gargoyle.viz.ProbeChart;
@@ -16,8 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -32,8 +29,8 @@ final class ProbeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--weights", required = true, paramLabel = "W", description = "A .safetensors checkpoint.")
-    Path weights;
+    @Mixin
+    CheckpointOptions checkpoint;
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "Images: DIR/<class>/* or DIR/train|test/<class>/*.")
     Path data;
     @Option(names = "--split", defaultValue = "all", description = "all, train or test (for train/test layouts).")
@@ -48,10 +45,8 @@ final class ProbeCommand implements Callable<Integer> {
     int perUnit;
     @Option(names = "--batch-size", defaultValue = "64")
     int batchSize;
-    @Option(names = "--workers", description = "Image decoding threads (default: the core count).")
-    Integer workers;
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, cuda or cuda:N.")
-    String device;
+    @Mixin
+    WorkersOption workers;
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
 
@@ -63,37 +58,27 @@ final class ProbeCommand implements Callable<Integer> {
         if (units < 1 || perUnit < 1) {
             throw new UsageException("--units and --per-unit must be at least 1, got " + units + " and " + perUnit);
         }
-        int threads = workers != null ? workers : Runtime.getRuntime().availableProcessors();
+        int threads = workers.threads();
         UnitProbe.Options options;
         try {
             options = new UnitProbe.Options(topK, batchSize, threads);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        Commands.requireFile("--weights", weights);
+        checkpoint.requireWeights();
         DataSplits splits = ImageFolder.open(data, OpenOptions.defaults().withValSplit(0).withThreads(threads));
         List<ImageFolder> parts = parts(splits);
         int images = parts.stream().mapToInt(ImageFolder::size).sum();
         if (topK > images) {
             throw new UsageException("--top-k " + topK + " is more than the " + images + " images probed");
         }
-        try (Backend backend = Backends.create(Commands.device(device));
-             Checkpoint.Loaded loaded = Checkpoint.load(weights, backend)) {
-            Commands.matchClasses(loaded.spec().classes(), splits.classes(), weights, data);
-            ModelInput input = Commands.modelInput(loaded.spec());
+        try (CheckpointOptions.Opened loaded = checkpoint.open()) {
+            Commands.matchClasses(loaded.spec().classes(), splits.classes(), checkpoint.weights, data);
+            ModelInput input = loaded.input();
             List<UnitProbe.ProbedLayer> layers = UnitProbe.aheLayers(loaded.model());
             UnitProbe.Result result;
-            ProgressBar bar = Commands.progress(quiet, "probe", images, "images");
-            try {
-                result = UnitProbe.run(loaded.model(), input, parts, layers, options, n -> {
-                    if (bar != null) {
-                        bar.stepBy(n);
-                    }
-                });
-            } finally {
-                if (bar != null) {
-                    bar.close();
-                }
+            try (TerminalProgress bar = new TerminalProgress("probe", images, "images", quiet)) {
+                result = UnitProbe.run(loaded.model(), input, parts, layers, options, bar::stepBy);
             }
             Files.createDirectories(out);
             Files.writeString(out.resolve("probe.csv"), ProbeReport.unitsCsv(result, data));
@@ -103,7 +88,7 @@ final class ProbeCommand implements Callable<Integer> {
             Pictures.writeUnitMontage(out.resolve("units.png"), result, best, perUnit, input.size(),
                     "The " + best.size() + " most selective units and their top images",
                     "framed green: an image of the unit's most frequent class  |  " + images + " images, top "
-                            + topK + " per unit  |  " + weights.getFileName());
+                            + topK + " per unit  |  " + checkpoint.weights.getFileName());
             PrintWriter o = spec.commandLine().getOut();
             o.printf("Probed %d units on %d images (%s), top %d images per unit; chance: purity with the labels "
                     + "shuffled.%n%n", result.units().size(), images, split, topK);

@@ -14,10 +14,6 @@ import me.tongfei.progressbar.ProgressBarStyle;
 final class ProgressListener implements TrainingListener {
     private ProgressBar bar;
 
-    static boolean interactive() {
-        return System.console() != null;
-    }
-
     @Override
     public void onEpochStart(int epoch, int batches) {
         finish();

@@ -3,9 +3,6 @@ package dev.gargoyle.cli;
 import dev.gargoyle.data.SampleData;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -48,13 +45,8 @@ final class SampleDataCommand implements Callable<Integer> {
         }
         SampleData.Spec what = new SampleData.Spec(perClass, size, seed);
         long start = System.nanoTime();
-        if (System.console() != null) {
-            try (ProgressBar bar = new ProgressBarBuilder().setTaskName("sample-data").setInitialMax(what.images())
-                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).clearDisplayOnFinish().build()) {
-                SampleData.write(out, what, bar::step);
-            }
-        } else {
-            SampleData.write(out, what, () -> { });
+        try (TerminalProgress bar = new TerminalProgress("sample-data", what.images(), "images", false)) {
+            SampleData.write(out, what, () -> bar.stepBy(1));
         }
         spec.commandLine().getOut().printf(
                 "wrote %d images (%d classes, %d train + %d test each, %dx%d) to %s in %.1f s%n",

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -58,12 +59,12 @@ final class TrainCommand implements Callable<Integer> {
     double dropout;
     @Option(names = "--seed", defaultValue = "42")
     long seed;
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, cuda or cuda:N.")
-    String device;
+    @Mixin
+    DeviceOption device;
     @Option(names = "--tf32", description = "Allow TF32 tensor-core math on CUDA (FP32 otherwise).")
     boolean tf32;
-    @Option(names = "--workers", description = "Image decoding threads (default: the core count).")
-    Integer workers;
+    @Mixin
+    WorkersOption workers;
     @Option(names = "--val-split", defaultValue = "0.2", description = "Test share when the data has no train/test folders.")
     double valSplit;
     @Option(names = "--mean", split = ",", defaultValue = "0.5,0.5,0.5", description = "Per-channel mean (R,G,B).")
@@ -96,7 +97,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainConfig config = config();
         Trainer trainer = new Trainer(config);
         ProgressListener progress = new ProgressListener();
-        if (!quiet && ProgressListener.interactive()) {
+        if (!quiet && TerminalProgress.interactive()) {
             trainer.addListener(progress);
         }
         CountDownLatch finished = new CountDownLatch(1);
@@ -142,21 +143,19 @@ final class TrainCommand implements Callable<Integer> {
             throw new UsageException("--augment must be default or none, got " + augment);
         }
         try {
-            Device.parse(device.equals("auto") ? "cpu" : device);
+            Device.parse(device.text.equals("auto") ? "cpu" : device.text);
             TrainConfig.Builder b = TrainConfig.builder().data(data).epochs(epochs).batchSize(batchSize)
                     .accumulationSteps(accumulationSteps).optimizer(optimizer).lr(lr).momentum(momentum)
                     .nesterov(nesterov).weightDecay(weightDecay).schedule(schedule).warmupSteps(warmupSteps)
                     .clipNorm(clipNorm).size(size).augment(augment.equals("default")).dropout(dropout).seed(seed)
-                    .device(device).tf32(tf32).valSplit(valSplit).mean(mean).std(std).strict(strict)
+                    .device(device.text).tf32(tf32).valSplit(valSplit).mean(mean).std(std).strict(strict)
                     .shuffle(!noShuffle).init(init).resetHead(resetHead)
                     .freeze(freezeUntil != null ? "until:" + freezeUntil : freeze).backboneLr(backboneLr)
                     .resume(resume).maxSteps(maxSteps);
             if (out != null) {
                 b.out(out);
             }
-            if (workers != null) {
-                b.workers(workers);
-            }
+            b.workers(workers.threads());
             if (resetHead && init == null) {
                 throw new UsageException("--reset-head needs --init");
             }

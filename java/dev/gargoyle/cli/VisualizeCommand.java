@@ -2,11 +2,8 @@ package dev.gargoyle.cli;
 
 import dev.gargoyle.data.Images;
 import dev.gargoyle.nn.Model;
-import dev.gargoyle.tensor.Backend;
-import dev.gargoyle.tensor.Backends;
 import dev.gargoyle.tensor.Shape;
 import dev.gargoyle.tensor.Tensor;
-import dev.gargoyle.train.Checkpoint;
 import dev.gargoyle.viz.FeatureMaps;
 import dev.gargoyle.viz.Layers;
 import dev.gargoyle.viz.ModelInput;
@@ -19,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -32,8 +30,8 @@ final class VisualizeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--weights", required = true, paramLabel = "W", description = "A .safetensors checkpoint.")
-    Path weights;
+    @Mixin
+    CheckpointOptions checkpoint;
     @Option(names = "--image", required = true, paramLabel = "IMG", description = "The image to look at.")
     Path image;
     @Option(names = "--layer", defaultValue = "5", paramLabel = "L",
@@ -45,8 +43,6 @@ final class VisualizeCommand implements Callable<Integer> {
     String className;
     @Option(names = "--out", required = true, paramLabel = "PNG", description = "The picture to write.")
     Path out;
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, cuda or cuda:N.")
-    String device;
 
     /** The image as the model sees it, where to look, and what the model made of it. */
     private record Look(ModelInput input, byte[] rgb, Tensor x, String layer, String where, double[] p,
@@ -58,14 +54,12 @@ final class VisualizeCommand implements Callable<Integer> {
         if (filter != null && className != null) {
             throw new UsageException("--filter and --class cannot be combined");
         }
-        Commands.requireFile("--weights", weights);
-        try (Backend backend = Backends.create(Commands.device(device));
-             Checkpoint.Loaded loaded = Checkpoint.load(weights, backend)) {
+        try (CheckpointOptions.Opened loaded = checkpoint.open()) {
             Model model = loaded.model();
             // Only gradients with respect to activations and the input are wanted: frozen parameters
             // spare every layer its weight-gradient work (about a third of a backward pass).
             model.freeze(name -> true);
-            ModelInput input = Commands.modelInput(loaded.spec());
+            ModelInput input = loaded.input();
             String layerName = Commands.option("--layer", () -> Layers.featureLayer(model, layer));
             int filters = FeatureMaps.filterCount(model, layerName);
             boolean all = "all".equals(filter);
@@ -74,13 +68,14 @@ final class VisualizeCommand implements Callable<Integer> {
                     : Commands.option("--class", () -> input.classIndex(className));
             byte[] rgb = Images.readRgb(image, input.size());
             int size = input.size();
-            try (Tensor x = backend.allocate(Shape.of(1, 3, size, size))) {
+            try (Tensor x = loaded.backend().allocate(Shape.of(1, 3, size, size))) {
                 input.load(rgb, x);
                 float[] logits = model.forward(x).toArray();
                 double[] p = Softmax.of(logits);
                 int predicted = Softmax.argmax(logits);
                 String context = image.getFileName() + "  |  predicted: " + input.classes().get(predicted)
-                        + String.format(Locale.ROOT, " (%.1f%%)", 100 * p[predicted]) + "  |  " + weights.getFileName();
+                        + String.format(Locale.ROOT, " (%.1f%%)", 100 * p[predicted]) + "  |  "
+                        + checkpoint.weights.getFileName();
                 Look look = new Look(input, rgb, x, layerName, Layers.describe(layerName), p, predicted, context);
                 String wrote = all ? allFilters(model, look, filters)
                         : one(model, look, filterIndex, classIndex != null ? classIndex : predicted);

@@ -5,9 +5,7 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8U;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -217,7 +215,7 @@ final class Canvas {
         return lines;
     }
 
-    /** Encodes {@code bgr} as PNG and writes it atomically (a temporary file, then a rename). */
+    /** Encodes {@code bgr} as PNG and writes it atomically ({@link PictureFiles}). */
     static void writePng(Path file, Mat bgr) throws IOException {
         BytePointer encoded = new BytePointer();
         // Level 9 rather than OpenCV's fast default: these pictures are written once and kept.
@@ -227,14 +225,6 @@ final class Canvas {
         }
         byte[] bytes = new byte[(int) encoded.limit()];
         encoded.get(bytes);
-        Path target = file.toAbsolutePath();
-        Files.createDirectories(target.getParent());
-        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-        try {
-            Files.write(temp, bytes);
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        PictureFiles.write(file, bytes);
     }
 }

@@ -23,18 +23,13 @@ public final class ProbeReport {
         StringBuilder sb = new StringBuilder("layer,module,unit,silent,purity,class,class_count,top_k,chance_purity,"
                 + "top_mean_activation,kth_activation,top_images\n");
         for (UnitProbe.Unit u : r.units()) {
-            double mean = 0;
-            for (float v : u.topActivations()) {
-                mean += v;
-            }
-            mean /= Math.max(1, u.topActivations().length);
             List<String> named = new ArrayList<>();
             for (int i = 0; i < Math.min(NAMED_IMAGES, u.top().length); i++) {
                 named.add(relative(root, r.images().get(u.top()[i])));
             }
             sb.append(String.format(Locale.ROOT, "%s,%s,%d,%b,%.4f,%s,%d,%d,%.4f,%.6g,%.6g,%s%n", u.layer().label(),
                     u.layer().module(), u.index(), u.silent(), u.purity(), csv(r.classes().get(u.majorityClass())),
-                    u.majorityCount(), u.top().length, u.chancePurity(), mean,
+                    u.majorityCount(), u.top().length, u.chancePurity(), meanTop(u),
                     u.topActivations().length == 0 ? 0 : u.topActivations()[u.topActivations().length - 1],
                     csv(String.join(";", named))));
         }

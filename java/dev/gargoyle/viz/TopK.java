@@ -60,20 +60,11 @@ final class TopK {
         minAt[unit] = lowest;
     }
 
-    /** The unit's images, largest value first (equal values in tie order). */
-    int[] images(int unit) {
-        return sorted(unit).images;
+    /** A unit's images, largest value first (equal values in tie order), and their values in the same order. */
+    record Ranked(int[] images, float[] values) {
     }
 
-    /** The unit's values in the same order as {@link #images}. */
-    float[] values(int unit) {
-        return sorted(unit).values;
-    }
-
-    private record Sorted(int[] images, float[] values) {
-    }
-
-    private Sorted sorted(int unit) {
+    Ranked ranked(int unit) {
         int n = count[unit];
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
@@ -88,6 +79,6 @@ final class TopK {
             outImages[i] = im[order[i]];
             outValues[i] = v[order[i]];
         }
-        return new Sorted(outImages, outValues);
+        return new Ranked(outImages, outValues);
     }
 }

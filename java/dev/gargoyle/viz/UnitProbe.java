@@ -227,11 +227,12 @@ public final class UnitProbe {
     }
 
     private static Unit unit(ProbedLayer layer, int index, TopK top, int[] labels, int[] shuffled, int classes) {
-        int[] images = top.images(index);
+        TopK.Ranked ranked = top.ranked(index);
+        int[] images = ranked.images();
         int[] majority = majority(images, labels, classes);
         int[] chance = majority(images, shuffled, classes);
         double n = Math.max(1, images.length);
-        return new Unit(layer, index, images, top.values(index), majority[0], majority[1], majority[1] / n,
+        return new Unit(layer, index, images, ranked.values(), majority[0], majority[1], majority[1] / n,
                 chance[1] / n);
     }
 

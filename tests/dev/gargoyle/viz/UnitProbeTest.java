@@ -232,18 +232,18 @@ class UnitProbeTest {
         for (int i = 0; i < values.length; i++) {
             top.offer(0, values[i], i);
         }
-        assertArrayEquals(new int[] {4, 6, 3}, top.images(0), "of the three 5s, the two first in tie order");
-        assertArrayEquals(new float[] {7, 5, 5}, top.values(0), 0f);
+        assertArrayEquals(new int[] {4, 6, 3}, top.ranked(0).images(), "of the three 5s, the two first in tie order");
+        assertArrayEquals(new float[] {7, 5, 5}, top.ranked(0).values(), 0f);
         TopK zeros = new TopK(1, 2, new int[] {2, 0, 3, 1});
         for (int i = 0; i < 4; i++) {
             zeros.offer(0, 0f, i);
         }
-        assertArrayEquals(new int[] {1, 3}, zeros.images(0), "all equal: the tie order decides, not arrival");
+        assertArrayEquals(new int[] {1, 3}, zeros.ranked(0).images(), "all equal: the tie order decides, not arrival");
         TopK few = new TopK(2, 5, tieRank);
         few.offer(1, 3, 0);
         few.offer(1, 3, 1);
-        assertArrayEquals(new int[] {1, 0}, few.images(1));
-        assertEquals(0, few.images(0).length);
+        assertArrayEquals(new int[] {1, 0}, few.ranked(1).images());
+        assertEquals(0, few.ranked(0).images().length);
     }
 
     @Test
