@@ -28,14 +28,6 @@ public record ModelSpec(List<String> classes, int size, float[] mean, float[] st
         return AheNet.create(classes.size(), size, dropout);
     }
 
-    public int classIndex(String name) {
-        int i = classes.indexOf(name);
-        if (i < 0) {
-            throw new IllegalArgumentException("class '" + name + "' is not in the model; classes are: "
-                    + String.join(", ", classes));
-        }
-        return i;
-    }
 
     Map<String, String> toMetadata() {
         Map<String, Object> m = new LinkedHashMap<>();
