@@ -1,7 +1,7 @@
 package dev.gargoyle.bench;
 
 import dev.gargoyle.cuda.ConvAlgorithm;
-import dev.gargoyle.cuda.CudaBackend;
+import dev.gargoyle.cuda.CudnnTuning;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * Times every algorithm cuDNN's Find offered for one convolution pass: the one the backend chose
  * through the ordinary op, each other successful one forced with
- * {@link CudaBackend#withConvAlgorithm}; those Find reported as failing are listed with their status.
+ * {@link CudnnTuning#withConvAlgorithm}; those Find reported as failing are listed with their status.
  */
 final class CudaConvSweep {
     private static final String SUCCESS = "CUDNN_STATUS_SUCCESS";
@@ -18,7 +18,7 @@ final class CudaConvSweep {
     private CudaConvSweep() {
     }
 
-    static List<OpResult> measure(CudaBackend cuda, ConvLayer layer, Pass pass, Runnable op, OpTimer timer,
+    static List<OpResult> measure(CudnnTuning cuda, ConvLayer layer, Pass pass, Runnable op, OpTimer timer,
                                   BenchSettings s) {
         Timing chosenTiming = timer.time(op, s.warmup(), s.repeats());
         ConvAlgorithm.Direction direction = switch (pass) {

@@ -1,9 +1,10 @@
 package dev.gargoyle.bench;
 
-import dev.gargoyle.cuda.CudaBackend;
+import dev.gargoyle.cuda.CudnnTuning;
 import dev.gargoyle.tensor.Backend;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,8 +64,9 @@ public final class LayerBench {
     }
 
     private List<OpResult> measure(BenchLayer layer, Pass pass, Runnable op) {
-        if (backend instanceof CudaBackend cuda && layer instanceof ConvLayer conv) {
-            return CudaConvSweep.measure(cuda, conv, pass, op, timer, settings);
+        Optional<CudnnTuning> cudnn = backend.extension(CudnnTuning.class);
+        if (cudnn.isPresent() && layer instanceof ConvLayer conv) {
+            return CudaConvSweep.measure(cudnn.get(), conv, pass, op, timer, settings);
         }
         Timing t = timer.time(op, settings.warmup(), settings.repeats());
         String library = backend.device().isCuda() ? "cuDNN" : "oneDNN";

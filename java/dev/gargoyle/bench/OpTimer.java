@@ -1,7 +1,8 @@
 package dev.gargoyle.bench;
 
-import dev.gargoyle.cuda.CudaBackend;
+import dev.gargoyle.cuda.CudnnTuning;
 import dev.gargoyle.tensor.Backend;
+import java.util.Optional;
 
 /**
  * Times a pass: {@code warmup} untimed runs, then {@code repeats} timed runs, summarised as a {@link Timing}.
@@ -14,8 +15,9 @@ interface OpTimer {
 
     /** The timer that suits {@code backend}. */
     static OpTimer forBackend(Backend backend) {
-        if (backend instanceof CudaBackend cuda) {
-            return (op, warmup, repeats) -> Timing.of(cuda.timeWithEvents(op, warmup, repeats));
+        Optional<CudnnTuning> cudnn = backend.extension(CudnnTuning.class);
+        if (cudnn.isPresent()) {
+            return (op, warmup, repeats) -> Timing.of(cudnn.get().timeWithEvents(op, warmup, repeats));
         }
         return (op, warmup, repeats) -> {
             for (int i = 0; i < warmup; i++) {

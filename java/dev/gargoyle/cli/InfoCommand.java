@@ -1,6 +1,5 @@
 package dev.gargoyle.cli;
 
-import dev.gargoyle.tensor.BackendProvider;
 import dev.gargoyle.tensor.Backends;
 import dev.gargoyle.tensor.Device;
 import java.io.PrintWriter;
@@ -27,8 +26,7 @@ final class InfoCommand implements Callable<Integer> {
         facts.put("opencv", opencvVersion());
         for (Device.Kind kind : Device.Kind.values()) {
             try {
-                BackendProvider p = Backends.provider(kind);
-                facts.putAll(p.describe());
+                facts.putAll(Backends.describe(kind));
             } catch (RuntimeException | LinkageError e) {
                 facts.put(kind.name().toLowerCase(java.util.Locale.ROOT), "unavailable: " + e.getMessage());
             }

@@ -1,6 +1,6 @@
 package dev.gargoyle.cpu;
 
-import dev.gargoyle.tensor.HostMemory;
+import dev.gargoyle.tensor.spi.HostMemory;
 
 /**
  * One block of host memory for everything that lives only during a single op: oneDNN scratchpads
@@ -19,6 +19,10 @@ final class Arena implements Resource {
             block.close();
             block = new HostMemory(bytes);
         }
+    }
+
+    long bytes() {
+        return block.bytes();
     }
 
     long base() {

@@ -3,7 +3,7 @@ package dev.gargoyle.cpu;
 import static org.bytedeco.dnnl.global.dnnl.*;
 
 import dev.gargoyle.tensor.Shape;
-import dev.gargoyle.tensor.Tensor;
+import dev.gargoyle.tensor.spi.NativeTensor;
 import java.nio.FloatBuffer;
 import org.bytedeco.dnnl.dnnl_memory_desc;
 import org.bytedeco.dnnl.dnnl_primitive_attr;
@@ -89,8 +89,8 @@ final class BatchNorm {
             }
         }
 
-        void run(Tensor xt, Tensor gammaT, Tensor betaT, Tensor runningMean, Tensor runningVar, float momentum,
-                 float eps, Tensor yt, Tensor saveMean, Tensor saveInvStd) {
+        void run(NativeTensor xt, NativeTensor gammaT, NativeTensor betaT, NativeTensor runningMean, NativeTensor runningVar, float momentum,
+                 float eps, NativeTensor yt, NativeTensor saveMean, NativeTensor saveInvStd) {
             x.bind(xt);
             y.bind(yt);
             gamma.bind(gammaT);
@@ -159,7 +159,7 @@ final class BatchNorm {
             }
         }
 
-        void run(Tensor xt, Tensor gammaT, Tensor betaT, Tensor runningMean, Tensor runningVar, Tensor yt) {
+        void run(NativeTensor xt, NativeTensor gammaT, NativeTensor betaT, NativeTensor runningMean, NativeTensor runningVar, NativeTensor yt) {
             x.bind(xt);
             y.bind(yt);
             gamma.bind(gammaT);
@@ -233,8 +233,8 @@ final class BatchNorm {
             }
         }
 
-        void run(Tensor xt, Tensor dyt, Tensor gammaT, Tensor saveMean, Tensor saveInvStd, float eps, Tensor dxt,
-                 Tensor dgammaT, Tensor dbetaT) {
+        void run(NativeTensor xt, NativeTensor dyt, NativeTensor gammaT, NativeTensor saveMean, NativeTensor saveInvStd, float eps, NativeTensor dxt,
+                 NativeTensor dgammaT, NativeTensor dbetaT) {
             // oneDNN recomputes 1/sqrt(var + eps); var + eps = 1/invstd² is exact to float rounding,
             // so a tiny negative var (a constant channel) is harmless: eps is added back first.
             FloatBuffer inv = saveInvStd.hostBuffer();

@@ -4,7 +4,7 @@ import static org.bytedeco.dnnl.global.dnnl.*;
 
 import dev.gargoyle.tensor.Conv2dSpec;
 import dev.gargoyle.tensor.Shape;
-import dev.gargoyle.tensor.Tensor;
+import dev.gargoyle.tensor.spi.NativeTensor;
 import org.bytedeco.dnnl.dnnl_memory_desc;
 import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
@@ -132,7 +132,7 @@ final class Convolution {
             }
         }
 
-        void run(Tensor xt, Tensor wt, Tensor bt, Tensor yt) {
+        void run(NativeTensor xt, NativeTensor wt, NativeTensor bt, NativeTensor yt) {
             x.bind(xt);
             w.bind(wt);
             if (bias != null) {
@@ -187,7 +187,7 @@ final class Convolution {
             }
         }
 
-        void run(Tensor dyt, Tensor wt, Tensor dxt) {
+        void run(NativeTensor dyt, NativeTensor wt, NativeTensor dxt) {
             dy.bind(dyt);
             w.bind(wt);
             dx.bind(dxt);
@@ -251,7 +251,7 @@ final class Convolution {
             }
         }
 
-        void run(Tensor xt, Tensor dyt, Tensor dwt, Tensor dbt) {
+        void run(NativeTensor xt, NativeTensor dyt, NativeTensor dwt, NativeTensor dbt) {
             x.bind(xt);
             dy.bind(dyt);
             dw.bind(dwt);

@@ -1,15 +1,20 @@
 package dev.gargoyle.cpu;
 
-import dev.gargoyle.tensor.Backend;
-import dev.gargoyle.tensor.BackendProvider;
+import dev.gargoyle.tensor.BackendException;
+import dev.gargoyle.tensor.BackendOptions;
 import dev.gargoyle.tensor.Device;
+import dev.gargoyle.tensor.spi.BackendOps;
+import dev.gargoyle.tensor.spi.BackendProvider;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.javacpp.Loader;
 
-/** Makes {@link CpuBackend}s; registered for {@link java.util.ServiceLoader} in META-INF/services. */
+/**
+ * Makes {@link CpuBackend}s; registered for {@link java.util.ServiceLoader}. The CPU computes in
+ * FP32 and deterministically, so the {@link BackendOptions} change nothing here.
+ */
 public final class CpuBackendProvider implements BackendProvider {
     @Override
     public Device.Kind kind() {
@@ -30,10 +35,10 @@ public final class CpuBackendProvider implements BackendProvider {
     }
 
     @Override
-    public Backend create(Device device) {
+    public BackendOps create(Device device, BackendOptions options) {
         Optional<String> reason = unavailableReason(device);
         if (reason.isPresent()) {
-            throw new IllegalStateException(reason.get());
+            throw new BackendException(reason.get());
         }
         return new CpuBackend();
     }

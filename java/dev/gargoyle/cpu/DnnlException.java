@@ -1,7 +1,9 @@
 package dev.gargoyle.cpu;
 
+import dev.gargoyle.tensor.BackendException;
+
 /** A oneDNN call returned a status other than success; the message names the call and the status. */
-public final class DnnlException extends RuntimeException {
+public final class DnnlException extends BackendException {
     private final int status;
 
     DnnlException(String call, int status) {

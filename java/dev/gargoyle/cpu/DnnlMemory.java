@@ -3,7 +3,7 @@ package dev.gargoyle.cpu;
 import static dev.gargoyle.cpu.Dnnl.check;
 import static org.bytedeco.dnnl.global.dnnl.*;
 
-import dev.gargoyle.tensor.Tensor;
+import dev.gargoyle.tensor.spi.NativeTensor;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc;
 
@@ -23,7 +23,7 @@ final class DnnlMemory implements Resource {
         check("dnnl_memory_create", dnnl_memory_create(handle, md, ctx.engine, null));
     }
 
-    void bind(Tensor t) {
+    void bind(NativeTensor t) {
         bind(t.data().address());
     }
 

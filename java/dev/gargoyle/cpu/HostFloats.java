@@ -1,6 +1,6 @@
 package dev.gargoyle.cpu;
 
-import dev.gargoyle.tensor.HostMemory;
+import dev.gargoyle.tensor.spi.HostMemory;
 import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.FloatPointer;
 

@@ -119,10 +119,10 @@ final class HostLoops {
      * after subtracting the row maximum) and, when {@code dlogits} is not null, its gradient times
      * {@code gradScale}.
      */
-    static double softmaxCrossEntropy(FloatBuffer logits, int n, int k, int[] labels, float gradScale,
-                                      FloatBuffer dlogits) {
+    /** The mean (or, with class weights, the weight-normalised mean) loss; see {@code BackendOps}. */
+    static double softmaxCrossEntropy(FloatBuffer logits, int n, int k, int[] labels, float[] classWeights,
+                                      double totalWeight, float gradScale, FloatBuffer dlogits) {
         double total = 0;
-        double gradPerRow = (double) gradScale / n;
         for (int r = 0; r < n; r++) {
             int base = r * k;
             float max = Float.NEGATIVE_INFINITY;
@@ -134,8 +134,10 @@ final class HostLoops {
                 z += Math.exp(logits.get(base + j) - max);
             }
             double logZ = Math.log(z) + max;
-            total += logZ - logits.get(base + labels[r]);
+            double weight = classWeights == null ? 1.0 : classWeights[labels[r]];
+            total += weight * (logZ - logits.get(base + labels[r]));
             if (dlogits != null) {
+                double gradPerRow = gradScale * weight / totalWeight;
                 for (int j = 0; j < k; j++) {
                     double softmax = Math.exp(logits.get(base + j) - logZ);
                     double target = j == labels[r] ? 1.0 : 0.0;
@@ -143,7 +145,7 @@ final class HostLoops {
                 }
             }
         }
-        return total / n;
+        return total / totalWeight;
     }
 
     /** uint8 HWC pixels of {@code n} images to normalised float NCHW, through a table of the 256 values per channel. */

@@ -2,7 +2,7 @@ package dev.gargoyle.cpu;
 
 import static org.bytedeco.dnnl.global.dnnl.*;
 
-import dev.gargoyle.tensor.Tensor;
+import dev.gargoyle.tensor.spi.NativeTensor;
 import java.nio.FloatBuffer;
 import org.bytedeco.dnnl.dnnl_memory_desc;
 
@@ -79,7 +79,7 @@ final class Linear {
             }
         }
 
-        void run(Tensor at, Tensor bt, Tensor biasT, Tensor ct) {
+        void run(NativeTensor at, NativeTensor bt, NativeTensor biasT, NativeTensor ct) {
             a.bind(at);
             b.bind(bt);
             if (bias != null) {
@@ -96,7 +96,7 @@ final class Linear {
     }
 
     /** {@code dbias[j] += Σ_i dy[i, j]}: a column sum too small to be worth a primitive. */
-    static void accumulateBiasGradient(Tensor dy, Tensor dbias) {
+    static void accumulateBiasGradient(NativeTensor dy, NativeTensor dbias) {
         FloatBuffer g = dy.hostBuffer();
         FloatBuffer db = dbias.hostBuffer();
         int out = db.capacity();

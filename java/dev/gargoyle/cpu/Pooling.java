@@ -4,7 +4,7 @@ import static org.bytedeco.dnnl.global.dnnl.*;
 
 import dev.gargoyle.tensor.Pool2dSpec;
 import dev.gargoyle.tensor.Shape;
-import dev.gargoyle.tensor.Tensor;
+import dev.gargoyle.tensor.spi.NativeTensor;
 import org.bytedeco.dnnl.dnnl_memory_desc;
 import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
@@ -109,7 +109,7 @@ final class Pooling {
         }
 
         /** Forward: {@code in = x, out = y}; backward: {@code in = dy, out = dx}. */
-        void run(Tensor inT, Tensor outT, Tensor workspaceT) {
+        void run(NativeTensor inT, NativeTensor outT, NativeTensor workspaceT) {
             in.bind(inT);
             out.bind(outT);
             if (workspace != null) {

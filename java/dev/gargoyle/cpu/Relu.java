@@ -2,7 +2,7 @@ package dev.gargoyle.cpu;
 
 import static org.bytedeco.dnnl.global.dnnl.*;
 
-import dev.gargoyle.tensor.Tensor;
+import dev.gargoyle.tensor.spi.NativeTensor;
 import org.bytedeco.dnnl.dnnl_memory_desc;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 
@@ -57,13 +57,13 @@ final class Relu {
             }
         }
 
-        void forward(Tensor x, Tensor y) {
+        void forward(NativeTensor x, NativeTensor y) {
             first.bind(x);
             out.bind(y);
             plan.execute();
         }
 
-        void backward(Tensor y, Tensor dy, Tensor dx) {
+        void backward(NativeTensor y, NativeTensor dy, NativeTensor dx) {
             first.bind(y);
             diff.bind(dy);
             out.bind(dx);

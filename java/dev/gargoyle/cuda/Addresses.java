@@ -1,6 +1,6 @@
 package dev.gargoyle.cuda;
 
-import dev.gargoyle.tensor.ExactPointer;
+import dev.gargoyle.tensor.spi.ExactPointer;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;

@@ -2,18 +2,15 @@ package dev.gargoyle.cuda;
 
 import static org.bytedeco.cuda.global.cudart.cudaGetDeviceCount;
 
-import dev.gargoyle.tensor.Backend;
 import dev.gargoyle.tensor.BackendOptions;
-import dev.gargoyle.tensor.BackendProvider;
 import dev.gargoyle.tensor.Device;
+import dev.gargoyle.tensor.spi.BackendOps;
+import dev.gargoyle.tensor.spi.BackendProvider;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/**
- * Makes {@link CudaBackend}s; found by {@link java.util.ServiceLoader}. Options come from the
- * {@code gargoyle.cuda.*} system properties ({@link CudaOptions#fromSystemProperties()}).
- */
+/** Makes {@link CudaBackend}s; found by {@link java.util.ServiceLoader}. */
 public final class CudaBackendProvider implements BackendProvider {
 
     @Override
@@ -36,16 +33,9 @@ public final class CudaBackendProvider implements BackendProvider {
     }
 
     @Override
-    public Backend create(Device device) {
-        return new CudaBackend(device, CudaOptions.fromSystemProperties());
-    }
-
-    /** Options turn TF32 or determinism on; the {@code gargoyle.cuda.*} system properties still apply. */
-    @Override
-    public Backend create(Device device, BackendOptions options) {
-        CudaOptions o = CudaOptions.fromSystemProperties();
-        return new CudaBackend(device, o.withTf32(o.tf32() || options.tf32())
-                .withDeterministic(o.deterministic() || options.deterministic()));
+    public BackendOps create(Device device, BackendOptions options) {
+        return new CudaBackend(device, CudaOptions.defaults().withTf32(options.tf32())
+                .withDeterministic(options.deterministic()));
     }
 
     @Override

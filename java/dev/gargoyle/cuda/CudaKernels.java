@@ -5,6 +5,7 @@ import static dev.gargoyle.cuda.Addresses.doubles;
 import static dev.gargoyle.cuda.Addresses.floats;
 import static dev.gargoyle.cuda.Addresses.ints;
 
+import dev.gargoyle.tensor.BackendException;
 import org.bytedeco.javacpp.FloatPointer;
 
 /**
@@ -20,11 +21,11 @@ final class CudaKernels implements NativeResource {
         this.ctx = ctx;
     }
 
-    /** Throws an {@link UnsupportedOperationException} naming {@code op} when the kernels are missing. */
+    /** Throws a {@link BackendException} naming {@code op} when the kernels are missing. */
     static void require(String op) {
         if (!KernelLibrary.isAvailable()) {
             String reason = KernelLibrary.unavailableReason();
-            throw new UnsupportedOperationException(op + " on CUDA needs Gargoyle's own CUDA kernels, which this "
+            throw new BackendException(op + " on CUDA needs Gargoyle's own CUDA kernels, which this "
                     + "build cannot use: " + reason + (KernelLibrary.NOT_BUILT.equals(reason)
                     ? " (build with nvcc on the PATH to include them)" : ""));
         }

@@ -2,7 +2,7 @@ package dev.gargoyle.cuda;
 
 import static org.bytedeco.cuda.global.cudart.cudaMemsetAsync;
 
-import dev.gargoyle.tensor.Memory;
+import dev.gargoyle.tensor.spi.Memory;
 import org.bytedeco.javacpp.Pointer;
 
 /**

@@ -14,6 +14,7 @@ import static org.bytedeco.cuda.global.cudnn.CUDNN_STATUS_SUCCESS;
 import static org.bytedeco.cuda.global.cudnn.cudnnCreate;
 import static org.bytedeco.cuda.global.cudnn.cudnnDestroy;
 
+import dev.gargoyle.tensor.BackendException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -48,10 +49,10 @@ final class CudaProbe {
         return known;
     }
 
-    /** Throws an {@link IllegalStateException} with the reason when device {@code index} is not usable. */
+    /** Throws a {@link BackendException} with the reason when device {@code index} is not usable. */
     static void requireUsable(int index) {
         unavailableReason(index).ifPresent(r -> {
-            throw new IllegalStateException("cuda:" + index + " is not usable: " + r);
+            throw new BackendException("cuda:" + index + " is not usable: " + r);
         });
     }
 

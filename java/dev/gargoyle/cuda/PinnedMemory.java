@@ -3,7 +3,7 @@ package dev.gargoyle.cuda;
 import static org.bytedeco.cuda.global.cudart.cudaFreeHost;
 import static org.bytedeco.cuda.global.cudart.cudaMallocHost;
 
-import dev.gargoyle.tensor.Memory;
+import dev.gargoyle.tensor.spi.Memory;
 import org.bytedeco.javacpp.Pointer;
 
 /** Page-locked host memory (cudaMallocHost), zeroed, from which the GPU copies by DMA. */

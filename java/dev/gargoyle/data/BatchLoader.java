@@ -59,7 +59,7 @@ public final class BatchLoader implements AutoCloseable {
                             + (buffers[i] == null ? "null" : buffers[i].capacity() + " bytes")
                             + ", asked for " + bytes);
                 }
-                starts[i] = new BytePointer(buffers[i].memory().address());
+                starts[i] = new BytePointer(buffers[i].buffer());
             }
         } catch (RuntimeException | Error e) {
             closeBuffers();

@@ -1,5 +1,6 @@
 package dev.gargoyle.tensor;
 
+import dev.gargoyle.tensor.spi.BackendProvider;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +16,7 @@ public final class Backends {
     private Backends() {
     }
 
-    /** A new backend for {@code device}; throws naming the reason when the device cannot be used. */
+    /** A new backend for {@code device}; throws a {@link BackendException} naming the reason when the device cannot be used. */
     public static Backend create(Device device) {
         return create(device, BackendOptions.defaults());
     }
@@ -25,9 +26,9 @@ public final class Backends {
         BackendProvider p = provider(device.kind());
         Optional<String> reason = p.unavailableReason(device);
         if (reason.isPresent()) {
-            throw new IllegalStateException("device " + device + " is not usable: " + reason.get());
+            throw new BackendException("device " + device + " is not usable: " + reason.get());
         }
-        return p.create(device, options);
+        return Backend.of(p.create(device, options));
     }
 
     /** Empty when {@code device} is usable, else the reason it is not. */
@@ -40,11 +41,18 @@ public final class Backends {
         return p.unavailableReason(device);
     }
 
-    /** The provider of {@code kind}. */
-    public static BackendProvider provider(Device.Kind kind) {
+    /** Facts about the {@code kind} backend for a description of the machine (versions, ISA, GPU), or why it is missing. */
+    public static Map<String, String> describe(Device.Kind kind) {
+        BackendProvider p = providers().get(kind);
+        return p == null ? Map.of(kind.name().toLowerCase(java.util.Locale.ROOT), "no " + kind
+                + " backend on the class path") : p.describe();
+    }
+
+    private static BackendProvider provider(Device.Kind kind) {
         BackendProvider p = providers().get(kind);
         if (p == null) {
-            throw new IllegalStateException("no " + kind + " backend on the class path");
+            throw new BackendException("no " + kind + " backend on the class path (add gargoyle-"
+                    + kind.name().toLowerCase(java.util.Locale.ROOT) + " to the dependencies)");
         }
         return p;
     }

@@ -1,5 +1,7 @@
 package dev.gargoyle.tensor;
 
+import dev.gargoyle.tensor.spi.HostMemory;
+import dev.gargoyle.tensor.spi.Memory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.bytedeco.javacpp.BytePointer;
@@ -12,7 +14,7 @@ public final class HostBuffer implements AutoCloseable {
     private final Memory memory;
     private final ByteBuffer buffer;
 
-    public HostBuffer(Memory memory) {
+    HostBuffer(Memory memory) {
         this.memory = memory;
         this.buffer = new BytePointer(memory.address()).capacity(memory.bytes()).limit(memory.bytes())
                 .asBuffer().order(ByteOrder.nativeOrder());
@@ -30,8 +32,17 @@ public final class HostBuffer implements AutoCloseable {
         return memory.bytes();
     }
 
-    /** For backends: the native memory behind the buffer. */
-    public Memory memory() {
+    /** A buffer in plain (pageable) host memory, for loaders and tests that have no backend at hand. */
+    public static HostBuffer allocate(long bytes) {
+        return new HostBuffer(new HostMemory(bytes));
+    }
+
+    public boolean isClosed() {
+        return memory.isClosed();
+    }
+
+    /** The native memory behind the buffer; {@link Backend} hands it to the device. */
+    Memory memory() {
         return memory;
     }
 

@@ -1,7 +1,7 @@
 package dev.gargoyle.tensor;
 
-import java.nio.FloatBuffer;
-import org.bytedeco.javacpp.FloatPointer;
+import dev.gargoyle.tensor.spi.Memory;
+import dev.gargoyle.tensor.spi.NativeTensor;
 
 /**
  * A float32 tensor in contiguous row-major (NCHW) layout on one {@link Backend}'s device.
@@ -16,8 +16,7 @@ public final class Tensor implements AutoCloseable {
     private final long offset;
     private final Shape shape;
     private final boolean owner;
-    private final FloatPointer data;
-    private FloatBuffer buffer;
+    private final NativeTensor nativeTensor;
     private boolean closed;
 
     private Tensor(Backend backend, Memory memory, long offset, Shape shape, boolean owner) {
@@ -31,11 +30,12 @@ public final class Tensor implements AutoCloseable {
         this.offset = offset;
         this.shape = shape;
         this.owner = owner;
-        this.data = ExactPointer.floats(memory.address().address() + offset * Float.BYTES, shape.numel());
+        this.nativeTensor = new NativeTensor(shape, memory.address().address() + offset * Float.BYTES,
+                backend.device().isCpu());
     }
 
-    /** For backends: a tensor that takes ownership of {@code memory}. */
-    public static Tensor owning(Backend backend, Memory memory, Shape shape) {
+    /** A tensor that takes ownership of {@code memory}; {@link Backend#allocate} makes them. */
+    static Tensor owning(Backend backend, Memory memory, Shape shape) {
         return new Tensor(backend, memory, 0, shape, true);
     }
 
@@ -99,25 +99,9 @@ public final class Tensor implements AutoCloseable {
         return out;
     }
 
-    /**
-     * For backends: the view's elements, at position 0 with limit and capacity {@code numel}; its
-     * {@code address()} is the first element's. Do not change its position or limit.
-     */
-    public FloatPointer data() {
-        ensureOpen("data");
-        return data;
-    }
-
-    /** For host backends: a buffer over exactly this view's elements, index 0 being the first. */
-    public FloatBuffer hostBuffer() {
-        ensureOpen("hostBuffer");
-        if (!backend.device().isCpu()) {
-            throw new IllegalStateException("hostBuffer: tensor " + shape + " lives on " + backend.device());
-        }
-        if (buffer == null) {
-            buffer = data.asBuffer();
-        }
-        return buffer;
+    /** What backends see of this tensor; {@link Backend} hands it over after its checks. */
+    NativeTensor nativeTensor() {
+        return nativeTensor;
     }
 
     /** Throws {@link IllegalStateException} naming {@code op} if this tensor or its memory is closed. */

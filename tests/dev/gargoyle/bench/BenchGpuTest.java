@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gargoyle.GpuTest;
-import dev.gargoyle.cuda.CudaBackend;
+import dev.gargoyle.cuda.CudnnTuning;
 import dev.gargoyle.tensor.Backend;
 import dev.gargoyle.tensor.Backends;
 import dev.gargoyle.tensor.Conv2dSpec;
@@ -55,7 +55,7 @@ class BenchGpuTest {
     void eventsTimeEachRepeatOfQueuedWork() {
         try (Backend backend = Backends.create(Device.cuda(0));
              Tensor a = backend.allocate(Shape.of(1 << 22)); Tensor b = backend.allocate(Shape.of(1 << 22))) {
-            CudaBackend cuda = (CudaBackend) backend;
+            CudnnTuning cuda = backend.extension(CudnnTuning.class).orElseThrow();
             int[] runs = {0};
             float[] ms = cuda.timeWithEvents(() -> {
                 backend.copy(a, b);

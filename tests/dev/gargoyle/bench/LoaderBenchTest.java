@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gargoyle.data.SampleData;
 import dev.gargoyle.tensor.HostBuffer;
-import dev.gargoyle.tensor.HostMemory;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +19,7 @@ class LoaderBenchTest {
         Path data = dir.resolve("data");
         SampleData.write(data, new SampleData.Spec(3, 16, 0), () -> { });
         int[] steps = {0};
-        Throughput t = LoaderBench.run(data, 4, 16, 1, 2, bytes -> new HostBuffer(new HostMemory(bytes)),
+        Throughput t = LoaderBench.run(data, 4, 16, 1, 2, bytes -> HostBuffer.allocate(bytes),
                 what -> steps[0]++);
         assertEquals(30, t.imagesPerWindow());
         assertEquals(2, t.perWindow().length);

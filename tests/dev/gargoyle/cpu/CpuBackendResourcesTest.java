@@ -133,12 +133,13 @@ class CpuBackendResourcesTest {
 
     @Test
     void theCacheIsBoundedAndEvictionFreesPlans() {
-        try (CpuBackend cpu = (CpuBackend) Backends.create(Device.cpu())) {
+        CpuBackend cpu = new CpuBackend();
+        try (Backend backend = Backend.of(cpu)) {
             long afterFirstRound = 0;
             for (int round = 0; round < 2; round++) {
                 for (int n = 1; n <= CpuBackend.PLAN_CACHE_CAPACITY + 50; n++) {
-                    try (Tensor x = cpu.allocate(Shape.of(n + round * 1000))) {
-                        cpu.reluForward(x, x);
+                    try (Tensor x = backend.allocate(Shape.of(n + round * 1000))) {
+                        backend.reluForward(x, x);
                     }
                 }
                 assertEquals(CpuBackend.PLAN_CACHE_CAPACITY, cpu.cachedPlans());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeout;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gargoyle.tensor.Backend;
+import dev.gargoyle.tensor.BackendException;
 import dev.gargoyle.tensor.Backends;
 import dev.gargoyle.tensor.Device;
 import java.io.File;
@@ -81,10 +82,10 @@ class CudaBackendProviderTest {
     void anUnusableDeviceRefusesABackendWithTheReason() {
         Optional<String> reason = provider.unavailableReason(Device.cuda(0));
         if (reason.isPresent()) {
-            IllegalStateException viaBackends = assertThrows(IllegalStateException.class,
+            BackendException viaBackends = assertThrows(BackendException.class,
                     () -> Backends.create(Device.cuda(0)));
             assertTrue(viaBackends.getMessage().contains(reason.get()), viaBackends.getMessage());
-            IllegalStateException direct = assertThrows(IllegalStateException.class,
+            BackendException direct = assertThrows(BackendException.class,
                     () -> new CudaBackend(Device.cuda(0), CudaOptions.defaults()));
             assertEquals("cuda:0 is not usable: " + reason.get(), direct.getMessage());
         } else {

@@ -13,6 +13,7 @@ import dev.gargoyle.GpuTest;
 import dev.gargoyle.cuda.ConvAlgorithm.Direction;
 import dev.gargoyle.reference.Conv2dRef;
 import dev.gargoyle.parity.Scope;
+import dev.gargoyle.tensor.Backend;
 import dev.gargoyle.tensor.Conv2dSpec;
 import dev.gargoyle.tensor.Device;
 import dev.gargoyle.tensor.Shape;
@@ -40,11 +41,13 @@ class CudaConvAlgorithmsTest {
     private static final double REL = 1e-3;
     private static final double ABS = 1e-4;
 
-    private CudaBackend backend;
+    private CudaBackend ops;
+    private Backend backend;
 
     @BeforeAll
     void open() {
-        backend = new CudaBackend(Device.cuda(0), CudaOptions.defaults());
+        ops = new CudaBackend(Device.cuda(0), CudaOptions.defaults());
+        backend = Backend.of(ops);
     }
 
     @AfterAll
@@ -86,7 +89,7 @@ class CudaConvAlgorithmsTest {
             assertClose("backward filter, chosen algorithm", wantDw, read(dw), REL, ABS);
             assertClose("backward bias", wantDb, read(db), REL, ABS);
 
-            List<ConvAlgorithm> algorithms = backend.convAlgorithms(X, W, SPEC);
+            List<ConvAlgorithm> algorithms = ops.convAlgorithms(X, W, SPEC);
             int[] ran = new int[Direction.values().length];
             for (Direction d : Direction.values()) {
                 assertEquals(1, algorithms.stream().filter(a -> a.direction() == d && a.chosen()).count(),
@@ -97,7 +100,7 @@ class CudaConvAlgorithmsTest {
                     continue;
                 }
                 String what = a.direction() + " " + a.name() + " (" + a.mathType() + ")";
-                backend.convolution().force(a.direction(), a.id());
+                ops.convolution().force(a.direction(), a.id());
                 try {
                     switch (a.direction()) {
                         case FORWARD -> {
@@ -118,7 +121,7 @@ class CudaConvAlgorithmsTest {
                         }
                     }
                 } finally {
-                    backend.convolution().force(a.direction(), null);
+                    ops.convolution().force(a.direction(), null);
                 }
                 ran[a.direction().ordinal()]++;
             }
@@ -140,31 +143,31 @@ class CudaConvAlgorithmsTest {
             Tensor y = t.zeros(ys);
             Tensor dx = t.zeros(xs);
             Tensor dw = t.zeros(ws);
-            long before = backend.convAlgorithmSearches();
+            long before = ops.convAlgorithmSearches();
             backend.conv2dForward(x, w, null, spec, y);
-            assertEquals(before + 1, backend.convAlgorithmSearches(), "the first forward searches");
+            assertEquals(before + 1, ops.convAlgorithmSearches(), "the first forward searches");
             backend.conv2dForward(x, w, null, spec, y);
-            assertEquals(before + 1, backend.convAlgorithmSearches(), "the second forward reuses the choice");
+            assertEquals(before + 1, ops.convAlgorithmSearches(), "the second forward reuses the choice");
             backend.conv2dBackwardData(y, w, spec, dx);
             backend.conv2dBackwardWeights(x, y, spec, dw, null);
-            assertEquals(before + 3, backend.convAlgorithmSearches(), "each backward direction searches once");
+            assertEquals(before + 3, ops.convAlgorithmSearches(), "each backward direction searches once");
             for (int i = 0; i < 3; i++) {
                 backend.conv2dForward(x, w, null, spec, y);
                 backend.conv2dBackwardData(y, w, spec, dx);
                 backend.conv2dBackwardWeights(x, y, spec, dw, null);
             }
-            assertEquals(before + 3, backend.convAlgorithmSearches(), "repeated steps search no more");
+            assertEquals(before + 3, ops.convAlgorithmSearches(), "repeated steps search no more");
             Tensor smaller = x.narrow(2);
             backend.conv2dForward(smaller, w, null, spec, y.narrow(2));
-            assertEquals(before + 4, backend.convAlgorithmSearches(), "another batch size is another shape");
+            assertEquals(before + 4, ops.convAlgorithmSearches(), "another batch size is another shape");
         }
     }
 
     @Test
     void deterministicModeRunsOnlyDeterministicAlgorithmsAndRepeatsExactly() {
         Random rng = new Random(9);
-        try (CudaBackend det = new CudaBackend(Device.cuda(0), CudaOptions.defaults().withDeterministic(true));
-             Scope t = new Scope(det)) {
+        CudaBackend detOps = new CudaBackend(Device.cuda(0), CudaOptions.defaults().withDeterministic(true));
+        try (Backend det = Backend.of(detOps); Scope t = new Scope(det)) {
             Shape xs = Shape.of(8, 16, 20, 20);
             Shape ws = Shape.of(16, 16, 3, 3);
             Shape ys = SPEC.outputShape("test", xs, ws);
@@ -175,7 +178,7 @@ class CudaConvAlgorithmsTest {
             det.conv2dBackwardWeights(x, dy, SPEC, dw1, null);
             det.conv2dBackwardWeights(x, dy, SPEC, dw2, null);
             assertArrayEquals(read(dw1), read(dw2), 0.0, "a deterministic algorithm gives the same bits twice");
-            for (ConvAlgorithm a : det.convAlgorithms(xs, ws, SPEC)) {
+            for (ConvAlgorithm a : detOps.convAlgorithms(xs, ws, SPEC)) {
                 if (a.chosen()) {
                     assertTrue(a.deterministic(), "chosen but not deterministic: " + a);
                 }
@@ -189,12 +192,12 @@ class CudaConvAlgorithmsTest {
             Tensor x = t.zeros(X);
             Tensor w = t.zeros(W);
             Tensor y = t.zeros(SPEC.outputShape("test", X, W));
-            backend.convolution().force(Direction.FORWARD, 99);
+            ops.convolution().force(Direction.FORWARD, 99);
             CudnnException e;
             try {
                 e = assertThrows(CudnnException.class, () -> backend.conv2dForward(x, w, null, SPEC, y));
             } finally {
-                backend.convolution().force(Direction.FORWARD, null);
+                ops.convolution().force(Direction.FORWARD, null);
             }
             String m = e.getMessage();
             assertTrue(m.startsWith("cudnnConvolutionForward workspace size failed: CUDNN_STATUS_"), m);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.gargoyle.tensor.BackendException;
 import org.junit.jupiter.api.Test;
 
 /** An op that needs our kernels says so, naming itself and why the kernels cannot be used. */
@@ -14,7 +15,7 @@ class CudaKernelsTest {
             assertDoesNotThrow(() -> CudaKernels.require("fill"));
             return;
         }
-        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+        BackendException e = assertThrows(BackendException.class,
                 () -> CudaKernels.require("softmaxCrossEntropy"));
         String reason = KernelLibrary.unavailableReason();
         assertEquals("softmaxCrossEntropy on CUDA needs Gargoyle's own CUDA kernels, which this build cannot use: "

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gargoyle.tensor.HostBuffer;
-import dev.gargoyle.tensor.HostMemory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -27,7 +26,7 @@ class BatchLoaderTest {
     private final List<HostBuffer> allocated = new ArrayList<>();
 
     private HostBuffer allocate(long bytes) {
-        HostBuffer b = new HostBuffer(new HostMemory(bytes));
+        HostBuffer b = HostBuffer.allocate(bytes);
         allocated.add(b);
         return b;
     }
@@ -181,7 +180,7 @@ class BatchLoaderTest {
             assertEquals(2, allocated.size(), "no allocation after the start");
         }
         for (HostBuffer b : allocated) {
-            assertTrue(b.memory().isClosed(), "the loader frees its buffers");
+            assertTrue(b.isClosed(), "the loader frees its buffers");
         }
     }
 
@@ -198,7 +197,7 @@ class BatchLoaderTest {
         assertTrue(Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(t -> t.getName().startsWith("gargoyle-loader") && t.isAlive()), "worker threads are gone");
         for (HostBuffer b : allocated) {
-            assertTrue(b.memory().isClosed());
+            assertTrue(b.isClosed());
         }
         assertThrows(IllegalStateException.class, batches::next);
         assertThrows(IllegalStateException.class, () -> loader.epoch(1));
@@ -220,7 +219,7 @@ class BatchLoaderTest {
             assertTrue(e.getMessage().contains(victim.toString()), e.getMessage());
         }
         for (HostBuffer b : allocated) {
-            assertTrue(b.memory().isClosed());
+            assertTrue(b.isClosed());
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.gargoyle.data;
 
 import dev.gargoyle.tensor.HostBuffer;
-import dev.gargoyle.tensor.HostMemory;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +28,7 @@ public final class LoaderThroughput {
         for (Augmentation a : new Augmentation[] {Augmentation.standard(), Augmentation.none()}) {
             LoaderOptions options = LoaderOptions.training(64, 64, 1).withAugmentation(a).withWorkers(workers);
             try (BatchLoader loader = new BatchLoader(splits.train(), options,
-                    bytes -> new HostBuffer(new HostMemory(bytes)))) {
+                    bytes -> HostBuffer.allocate(bytes))) {
                 for (int epoch = 0; epoch < epochs; epoch++) {
                     long t0 = System.nanoTime();
                     long checksum = 0;

@@ -190,6 +190,8 @@ public abstract class BackendParityTests {
         DenseParity.softmaxCrossEntropy(backend, 4, 10, 2, 1f, 43);
         DenseParity.softmaxCrossEntropy(backend, 32, 7, 100, 0.25f, 47);
         DenseParity.softmaxCrossEntropy(backend, 1, 2, 1, 3f, 53);
+        DenseParity.weightedSoftmaxCrossEntropy(backend, 16, 5, 0.5f, 57);
+        DenseParity.weightedSoftmaxCrossEntropy(backend, 3, 10, 2f, 58);
     }
 
     // ---- optimizers, elementwise, input --------------------------------------------------------
@@ -238,6 +240,7 @@ public abstract class BackendParityTests {
         BadInputParity.geometry(backend);
         BadInputParity.labels(backend);
         BadInputParity.closedTensors(backend);
+        BadInputParity.emptyAndForeign(backend);
         ConvParity.check(backend, "after bad input", Shape.of(2, 3, 6, 6), Shape.of(4, 3, 3, 3), true,
                 Conv2dSpec.of(1, 1), 103);
     }

@@ -3,6 +3,7 @@ package dev.gargoyle.parity;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gargoyle.reference.ReferenceBackend;
 import dev.gargoyle.tensor.Backend;
 import dev.gargoyle.tensor.Conv2dSpec;
 import dev.gargoyle.tensor.Pool2dSpec;
@@ -110,6 +111,17 @@ final class BadInputParity {
                     () -> b.softmaxCrossEntropy(logits, new int[] {-1, 0}, 1, null));
             expect(iae, "softmax", "softmaxCrossEntropy with 3 labels for 2 rows",
                     () -> b.softmaxCrossEntropy(logits, new int[] {0, 1, 2}, 1, d));
+            float[] nine = new float[9];
+            java.util.Arrays.fill(nine, 1f);
+            expect(iae, "softmax", "softmaxCrossEntropy with 9 class weights for 10 classes",
+                    () -> b.softmaxCrossEntropy(logits, new int[] {0, 1}, nine, 1, d));
+            float[] ten = new float[10];
+            ten[5] = 1f;
+            expect(iae, "softmax", "softmaxCrossEntropy whose rows all weigh 0",
+                    () -> b.softmaxCrossEntropy(logits, new int[] {0, 1}, ten, 1, d));
+            ten[5] = Float.NaN;
+            expect(iae, "softmax", "softmaxCrossEntropy with a NaN class weight",
+                    () -> b.softmaxCrossEntropy(logits, new int[] {5, 1}, ten, 1, d));
         }
     }
 
@@ -135,6 +147,41 @@ final class BadInputParity {
             Tensor view = x.view(Shape.of(108));
             view.close();
             expect(ise, "fill", "fill of a closed view", () -> b.fill(view, 1));
+        }
+    }
+
+    /**
+     * Zero channels are refused by every backend alike (one divided by zero, another guarded, before
+     * the checks were shared); a batch of zero samples does nothing; another backend's tensor is refused.
+     */
+    static void emptyAndForeign(Backend b) {
+        Class<IllegalArgumentException> iae = IllegalArgumentException.class;
+        try (Scope s = new Scope(b)) {
+            Shape none = Shape.of(0);
+            expect(iae, "batchNorm", "batchNormForwardTraining on 0 channels",
+                    () -> b.batchNormForwardTraining(s.zeros(Shape.of(2, 0, 3, 3)), s.zeros(none), s.zeros(none),
+                            s.zeros(none), s.zeros(none), 0.1f, 1e-5f, s.zeros(Shape.of(2, 0, 3, 3)), s.zeros(none),
+                            s.zeros(none)));
+            expect(iae, "conv2d", "conv2dForward with 0 output channels",
+                    () -> b.conv2dForward(s.zeros(Shape.of(1, 3, 4, 4)), s.zeros(Shape.of(0, 3, 3, 3)), null,
+                            Conv2dSpec.of(1, 1), s.zeros(Shape.of(1, 0, 4, 4))));
+            expect(iae, "pool2d", "pool2dForward on 0 channels",
+                    () -> b.pool2dForward(s.zeros(Shape.of(1, 0, 4, 4)), Pool2dSpec.max(2, 2, 0),
+                            s.zeros(Shape.of(1, 0, 2, 2)), null));
+
+            Tensor y = s.tensor(Shape.of(0, 4, 4, 4), new double[0]);
+            b.conv2dForward(s.zeros(Shape.of(0, 3, 4, 4)), s.zeros(Shape.of(4, 3, 3, 3)), null, Conv2dSpec.of(1, 1), y);
+            Tensor dw = s.zeros(Shape.of(4, 3, 3, 3));
+            b.conv2dBackwardWeights(s.zeros(Shape.of(0, 3, 4, 4)), y, Conv2dSpec.of(1, 1), dw, null);
+            assertTrue(java.util.Arrays.equals(new float[108], dw.toArray()), "an empty batch adds nothing to dw");
+            b.batchNormForwardInference(s.zeros(Shape.of(0, 3, 2, 2)), s.zeros(Shape.of(3)), s.zeros(Shape.of(3)),
+                    s.zeros(Shape.of(3)), s.zeros(Shape.of(3)), 1e-5f, s.zeros(Shape.of(0, 3, 2, 2)));
+
+            try (Backend other = ReferenceBackend.create(); Tensor foreign = other.allocate(Shape.of(4))) {
+                expect(iae, "fill", "fill of another backend's tensor", () -> b.fill(foreign, 1f));
+                expect(iae, "add", "add into another backend's tensor",
+                        () -> b.add(s.zeros(Shape.of(4)), s.zeros(Shape.of(4)), foreign));
+            }
         }
     }
 }

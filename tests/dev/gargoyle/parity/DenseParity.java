@@ -139,4 +139,32 @@ final class DenseParity {
                     SoftmaxCrossEntropyRef.gradient(logits, n, k, labels, gradScale), read(td), tol);
         }
     }
+
+    /** PyTorch's {@code CrossEntropyLoss(weight=...)}: random class weights, one of them 0. */
+    static void weightedSoftmaxCrossEntropy(Backend b, int n, int k, float gradScale, long seed) {
+        Random rng = new Random(seed);
+        String name = "N" + n + " K" + k + " class-weighted, gradScale " + gradScale;
+        double[] logits = uniform(rng, (long) n * k);
+        float[] weights = new float[k];
+        double[] exact = new double[k];
+        for (int c = 0; c < k; c++) {
+            weights[c] = c == 1 ? 0f : 0.25f + 2 * rng.nextFloat();
+            exact[c] = weights[c];
+        }
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = rng.nextInt(k);
+        }
+        labels[0] = 0;
+        labels[n - 1] = 1;
+        try (Scope s = new Scope(b)) {
+            Tensor tl = s.tensor(Shape.of(n, k), logits), td = s.garbage(Shape.of(n, k));
+            assertClose("weighted softmaxCrossEntropy loss", name,
+                    SoftmaxCrossEntropyRef.loss(logits, n, k, labels, exact),
+                    b.softmaxCrossEntropy(tl, labels, weights, gradScale, td), OUTPUT);
+            Close.Tolerance tol = new Close.Tolerance(GRADIENT.rel(), 1e-5 * Math.abs(gradScale) / n);
+            assertClose("weighted softmaxCrossEntropy dlogits", name,
+                    SoftmaxCrossEntropyRef.gradient(logits, n, k, labels, exact, gradScale), read(td), tol);
+        }
+    }
 }

@@ -10,6 +10,6 @@ import dev.gargoyle.tensor.Backend;
 class ReferenceBackendParityTest extends BackendParityTests {
     @Override
     protected Backend createBackend() {
-        return new ReferenceBackend();
+        return ReferenceBackend.create();
     }
 }

@@ -1,5 +1,6 @@
 package dev.gargoyle.reference;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static dev.gargoyle.reference.FiniteDifferences.check;
 import static dev.gargoyle.reference.FiniteDifferences.distinct;
 import static dev.gargoyle.reference.FiniteDifferences.dot;
@@ -131,5 +132,28 @@ class ReferenceGradientTest {
         double gradScale = 0.25;
         check("softmaxCrossEntropy dlogits", v -> gradScale * SoftmaxCrossEntropyRef.loss(v, n, k, labels), logits,
                 SoftmaxCrossEntropyRef.gradient(logits, n, k, labels, gradScale));
+    }
+
+    @Test
+    void classWeightedSoftmaxCrossEntropy() {
+        int n = 5, k = 4;
+        double[] logits = uniform(rng, n * k);
+        int[] labels = {0, 3, 2, 2, 1};
+        double[] weights = {0.5, 2.0, 0.0, 1.25};
+        double gradScale = 0.75;
+        check("weighted softmaxCrossEntropy dlogits",
+                v -> gradScale * SoftmaxCrossEntropyRef.loss(v, n, k, labels, weights), logits,
+                SoftmaxCrossEntropyRef.gradient(logits, n, k, labels, weights, gradScale));
+        // PyTorch's definition, written out: sum w[y]·(-log p[y]) / sum w[y], class 2's rows counting for nothing.
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            double z = 0;
+            for (int j = 0; j < k; j++) {
+                z += Math.exp(logits[i * k + j]);
+            }
+            sum += weights[labels[i]] * (Math.log(z) - logits[i * k + labels[i]]);
+        }
+        assertEquals(sum / (0.5 + 1.25 + 0 + 0 + 2.0), SoftmaxCrossEntropyRef.loss(logits, n, k, labels, weights),
+                1e-12);
     }
 }

@@ -1,4 +1,4 @@
-package dev.gargoyle.tensor;
+package dev.gargoyle.tensor.spi;
 
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;

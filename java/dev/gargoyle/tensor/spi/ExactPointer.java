@@ -1,4 +1,4 @@
-package dev.gargoyle.tensor;
+package dev.gargoyle.tensor.spi;
 
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
@@ -22,11 +22,11 @@ public final class ExactPointer extends Pointer {
         return new ExactPointer(start, 0);
     }
 
-    static Pointer bytes(long start, long bytes) {
+    public static Pointer bytes(long start, long bytes) {
         return new ExactPointer(start, bytes);
     }
 
-    static FloatPointer floats(long start, long count) {
+    public static FloatPointer floats(long start, long count) {
         return new FloatPointer(new ExactPointer(start, count * Float.BYTES)).capacity(count).limit(count);
     }
 }

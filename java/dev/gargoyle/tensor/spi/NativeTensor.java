@@ -1,0 +1,51 @@
+package dev.gargoyle.tensor.spi;
+
+import dev.gargoyle.tensor.Shape;
+import java.nio.FloatBuffer;
+import org.bytedeco.javacpp.FloatPointer;
+
+/**
+ * What a backend sees of a tensor: its shape and the native address of its first element. Made by
+ * {@link dev.gargoyle.tensor.Tensor} for each tensor and view; handed to {@link BackendOps} only after
+ * the tensor was checked to be open and to live on that backend.
+ */
+public final class NativeTensor {
+    private final Shape shape;
+    private final FloatPointer data;
+    private final boolean host;
+    private FloatBuffer buffer;
+
+    /** A view of {@code shape.numel()} floats starting at {@code address}; {@code host} when the CPU can read it. */
+    public NativeTensor(Shape shape, long address, boolean host) {
+        this.shape = shape;
+        this.data = ExactPointer.floats(address, shape.numel());
+        this.host = host;
+    }
+
+    public Shape shape() {
+        return shape;
+    }
+
+    public long numel() {
+        return shape.numel();
+    }
+
+    /**
+     * The elements, at position 0 with limit and capacity {@code numel}; its {@code address()} is the
+     * first element's. Do not change its position or limit.
+     */
+    public FloatPointer data() {
+        return data;
+    }
+
+    /** A buffer over exactly these elements, index 0 being the first; host memory only. */
+    public FloatBuffer hostBuffer() {
+        if (!host) {
+            throw new IllegalStateException("hostBuffer: tensor " + shape + " is not in host memory");
+        }
+        if (buffer == null) {
+            buffer = data.asBuffer();
+        }
+        return buffer;
+    }
+}
