@@ -1,8 +1,10 @@
 package dev.gargoyle.bench;
 
-import dev.gargoyle.nn.AheNet;
+import dev.gargoyle.models.AheNet;
+import dev.gargoyle.nn.CrossEntropyLoss;
 import dev.gargoyle.nn.Model;
-import dev.gargoyle.optim.Adam;
+import dev.gargoyle.optim.Optimizer;
+import dev.gargoyle.optim.OptimizerConfig;
 import dev.gargoyle.tensor.Backend;
 import dev.gargoyle.tensor.HostBuffer;
 import dev.gargoyle.tensor.Shape;
@@ -56,18 +58,18 @@ public final class TrainBench {
     public TrainBenchResult run(Throughput loader, boolean breakdown) {
         int size = s.size();
         int n = s.batchSize();
-        try (Model model = new Model(AheNet.create(TrainBenchSettings.CLASSES, size, DROPOUT), backend, s.seed(),
-                Shape.of(3, size, size));
-             Adam adam = Adam.adam(model, name -> 1.0, 0);
-             TrainStep step = new TrainStep(model, adam, 0);
+        try (Model model = AheNet.of(AheNet.unnamedClasses(TrainBenchSettings.CLASSES), size, DROPOUT)
+                .build(backend, s.seed());
+             Optimizer adam = OptimizerConfig.adam().create(model, name -> 1.0);
+             TrainStep step = new TrainStep(model, adam, CrossEntropyLoss.unweighted(), 0);
              HostBuffer pixels = backend.allocateHostBuffer((long) n * size * size * 3);
              Tensor x = backend.allocate(Shape.of(n, 3, size, size))) {
             SplittableRandom random = new SplittableRandom(s.seed());
             fillPixels(pixels, random);
             int[] labels = random.ints(n, 0, TrainBenchSettings.CLASSES).toArray();
-            int[] sizes = new int[s.accumulationSteps()];
-            Arrays.fill(sizes, n);
-            AccumulationPlan plan = new AccumulationPlan(sizes, s.accumulationSteps());
+            double[] weights = new double[s.accumulationSteps()];
+            Arrays.fill(weights, n);
+            AccumulationPlan plan = new AccumulationPlan(weights, s.accumulationSteps());
             sample();
             model.train();
             Throughput train = measure(() -> update(model, step, plan, pixels, x, labels, null), s.warmup(),

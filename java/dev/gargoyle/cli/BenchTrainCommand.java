@@ -6,12 +6,11 @@ import dev.gargoyle.bench.TrainBench;
 import dev.gargoyle.bench.TrainBenchResult;
 import dev.gargoyle.bench.TrainBenchSettings;
 import dev.gargoyle.bench.TrainJson;
-import dev.gargoyle.data.SampleData;
+import dev.gargoyle.cli.sample.SampleData;
 import dev.gargoyle.tensor.Backend;
 import dev.gargoyle.tensor.BackendOptions;
 import dev.gargoyle.tensor.Backends;
 import dev.gargoyle.tensor.Device;
-import dev.gargoyle.train.Trainer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.OptionalDouble;
@@ -80,7 +79,7 @@ final class BenchTrainCommand implements Callable<Integer> {
              TerminalProgress progress = new TerminalProgress("bench train", steps, null, quiet)) {
             Throughput loaded = null;
             if (loader) {
-                Path data = SampleData.ensure(Trainer.sampleCache());
+                Path data = SampleData.ensure(AheTraining.sampleCache());
                 loaded = LoaderBench.run(data, batchSize, size, seed, windows, backend::allocateHostBuffer, progress);
             }
             result = new TrainBench(backend, settings, progress).run(loaded, breakdown);

@@ -1,12 +1,10 @@
 package dev.gargoyle.cli;
 
+import dev.gargoyle.models.AheNet;
 import dev.gargoyle.nn.Model;
 import dev.gargoyle.tensor.Backend;
 import dev.gargoyle.tensor.Backends;
-import dev.gargoyle.train.Checkpoint;
-import dev.gargoyle.train.ModelSpec;
 import dev.gargoyle.viz.ModelInput;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Mixin;
@@ -28,31 +26,31 @@ final class CheckpointOptions {
     }
 
     /** The checkpoint's model on a new backend for {@code --device}; closing it closes both. */
-    Opened open() throws IOException {
+    Opened open() {
         requireWeights();
         Backend backend = Backends.create(device.resolve());
         try {
-            return new Opened(backend, Checkpoint.load(weights, backend));
-        } catch (IOException | RuntimeException e) {
+            return new Opened(backend, AheNet.load(weights, backend));
+        } catch (RuntimeException e) {
             backend.close();
             throw e;
         }
     }
 
     /** A loaded checkpoint and the backend it lives on. */
-    record Opened(Backend backend, Checkpoint.Loaded loaded) implements AutoCloseable {
+    record Opened(Backend backend, AheNet.Loaded loaded) implements AutoCloseable {
         Model model() {
             return loaded.model();
         }
 
-        ModelSpec spec() {
-            return loaded.spec();
+        AheNet net() {
+            return loaded.net();
         }
 
         /** What the visualisation commands need to feed the model. */
         ModelInput input() {
-            ModelSpec s = spec();
-            return new ModelInput(s.classes(), s.size(), s.mean(), s.std());
+            AheNet n = net();
+            return new ModelInput(n.classes(), n.size(), n.mean(), n.std());
         }
 
         @Override

@@ -2,14 +2,19 @@ package dev.gargoyle.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.gargoyle.data.BatchLoader;
 import dev.gargoyle.data.DataSplits;
+import dev.gargoyle.data.ImageDataSource;
 import dev.gargoyle.data.ImageFolder;
 import dev.gargoyle.data.LoaderOptions;
 import dev.gargoyle.data.OpenOptions;
 import dev.gargoyle.train.ClassReport;
+import dev.gargoyle.models.AheNet;
+import dev.gargoyle.nn.CrossEntropyLoss;
+import dev.gargoyle.tensor.Shape;
+import dev.gargoyle.train.DataSource;
 import dev.gargoyle.train.Evaluator;
 import dev.gargoyle.train.MetricsSummary;
+import dev.gargoyle.train.Sampler;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -57,13 +62,15 @@ final class EvalCommand implements Callable<Integer> {
                 ? splits.test() : splits.train();
         Path weights = checkpoint.weights;
         try (CheckpointOptions.Opened loaded = checkpoint.open()) {
-            List<String> classes = Commands.matchClasses(loaded.spec().classes(), splits.classes(), weights, data);
-            LoaderOptions options = LoaderOptions.evaluation(batchSize, loaded.spec().size()).withWorkers(threads);
+            AheNet net = loaded.net();
+            List<String> classes = Commands.matchClasses(net.classes(), splits.classes(), weights, data);
+            ImageDataSource source = new ImageDataSource(part, LoaderOptions.evaluation(batchSize, net.size())
+                    .withWorkers(threads), net.mean(), net.std());
             MetricsSummary s;
-            try (BatchLoader loader = new BatchLoader(part, options, loaded.backend()::allocateHostBuffer);
-                 Evaluator evaluator = new Evaluator(loaded.model(), classes.size(), loaded.spec().mean(),
-                         loaded.spec().std())) {
-                s = evaluator.evaluate(loader, n -> { });
+            try (DataSource.Loader loader = source.open(loaded.backend(), batchSize);
+                 Evaluator evaluator = new Evaluator(loaded.model(), CrossEntropyLoss.unweighted(),
+                         Shape.of(batchSize, 3, net.size(), net.size()))) {
+                s = evaluator.evaluate(loader, Sampler.inOrder().order(source, 0), n -> { });
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {

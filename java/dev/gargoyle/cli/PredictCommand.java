@@ -2,7 +2,7 @@ package dev.gargoyle.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.gargoyle.train.Predictor;
+import dev.gargoyle.models.Predictor;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import dev.gargoyle.data.ImageFolder;
 import dev.gargoyle.data.OpenOptions;
 import dev.gargoyle.viz.ModelInput;
 import dev.gargoyle.viz.Pictures;
-import dev.gargoyle.viz.ProbeChart;
+import dev.gargoyle.plots.ProbeChart;
 import dev.gargoyle.viz.ProbeReport;
 import dev.gargoyle.viz.UnitProbe;
 import java.io.PrintWriter;
@@ -73,7 +73,7 @@ final class ProbeCommand implements Callable<Integer> {
             throw new UsageException("--top-k " + topK + " is more than the " + images + " images probed");
         }
         try (CheckpointOptions.Opened loaded = checkpoint.open()) {
-            Commands.matchClasses(loaded.spec().classes(), splits.classes(), checkpoint.weights, data);
+            Commands.matchClasses(loaded.net().classes(), splits.classes(), checkpoint.weights, data);
             ModelInput input = loaded.input();
             List<UnitProbe.ProbedLayer> layers = UnitProbe.aheLayers(loaded.model());
             UnitProbe.Result result;

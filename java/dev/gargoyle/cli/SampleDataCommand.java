@@ -1,6 +1,6 @@
 package dev.gargoyle.cli;
 
-import dev.gargoyle.data.SampleData;
+import dev.gargoyle.cli.sample.SampleData;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

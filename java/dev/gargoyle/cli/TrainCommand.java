@@ -1,11 +1,14 @@
 package dev.gargoyle.cli;
 
+import dev.gargoyle.plots.PlotsListener;
 import dev.gargoyle.tensor.Device;
 import dev.gargoyle.train.ClassReport;
-import dev.gargoyle.train.TrainConfig;
 import dev.gargoyle.train.Trainer;
+import dev.gargoyle.train.TrainingListener;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -89,17 +92,30 @@ final class TrainCommand implements Callable<Integer> {
     Path resume;
     @Option(names = "--max-steps", defaultValue = "0", description = "Stop after this many optimizer updates (0: no limit).")
     long maxSteps;
+    @Option(names = "--class-weights", defaultValue = "none", paramLabel = "none|balanced|W1,W2,...",
+            description = "Weigh each class's loss: balanced gives n/(classes x count), or one weight per class.")
+    String classWeights;
+    @Option(names = "--sampler", defaultValue = "uniform", paramLabel = "uniform|balanced",
+            description = "uniform: every image once per epoch; balanced: classes drawn evenly (with replacement).")
+    String sampler;
     @Option(names = "--quiet", description = "No progress bars, logs only.")
     boolean quiet;
 
     @Override
     public Integer call() throws Exception {
         TrainConfig config = config();
-        Trainer trainer = new Trainer(config);
         ProgressListener progress = new ProgressListener();
+        List<TrainingListener> listeners = new ArrayList<>();
+        listeners.add(new PlotsListener());
         if (!quiet && TerminalProgress.interactive()) {
-            trainer.addListener(progress);
+            listeners.add(progress);
         }
+        try (AheTraining training = AheTraining.prepare(config, listeners)) {
+            return run(training.trainer(), progress);
+        }
+    }
+
+    private int run(Trainer trainer, ProgressListener progress) {
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             trainer.requestStop();
@@ -151,7 +167,7 @@ final class TrainCommand implements Callable<Integer> {
                     .device(device.text).tf32(tf32).valSplit(valSplit).mean(mean).std(std).strict(strict)
                     .shuffle(!noShuffle).init(init).resetHead(resetHead)
                     .freeze(freezeUntil != null ? "until:" + freezeUntil : freeze).backboneLr(backboneLr)
-                    .resume(resume).maxSteps(maxSteps);
+                    .resume(resume).maxSteps(maxSteps).classWeights(classWeights).sampler(sampler);
             if (out != null) {
                 b.out(out);
             }

@@ -8,7 +8,7 @@ import dev.gargoyle.viz.FeatureMaps;
 import dev.gargoyle.viz.Layers;
 import dev.gargoyle.viz.ModelInput;
 import dev.gargoyle.viz.Pictures;
-import dev.gargoyle.viz.Softmax;
+import dev.gargoyle.nn.Softmax;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

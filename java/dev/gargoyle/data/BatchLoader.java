@@ -1,6 +1,7 @@
 package dev.gargoyle.data;
 
 import dev.gargoyle.tensor.HostBuffer;
+import dev.gargoyle.train.Seeds;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
@@ -92,6 +93,20 @@ public final class BatchLoader implements AutoCloseable {
      * Only one epoch may be open at a time.
      */
     public Epoch epoch(int number) {
+        return epoch(number, order(number));
+    }
+
+    /**
+     * Starts epoch {@code number} over the samples {@code order} names (indices into the data,
+     * repeats allowed), as a sampler chose them; augmentation is seeded by (seed, epoch, sample index).
+     */
+    public Epoch epoch(int number, int[] order) {
+        for (int index : order) {
+            if (index < 0 || index >= data.size()) {
+                throw new IllegalArgumentException("epoch " + number + ": sample " + index + " is outside the "
+                        + data.size() + " samples of " + data);
+            }
+        }
         if (closed) {
             throw new IllegalStateException("batch loader for " + data + " is closed");
         }
@@ -99,7 +114,7 @@ public final class BatchLoader implements AutoCloseable {
             throw new IllegalStateException("epoch " + open.number() + " is still open: close it before starting epoch "
                     + number);
         }
-        open = new Epoch(this, number, order(number));
+        open = new Epoch(this, number, order.clone());
         return open;
     }
 
@@ -125,10 +140,6 @@ public final class BatchLoader implements AutoCloseable {
 
     BytePointer start(int i) {
         return starts[i];
-    }
-
-    int batchSize(int batch) {
-        return batchSizes[batch];
     }
 
     ExecutorService workers() {

@@ -1,5 +1,7 @@
 package dev.gargoyle.data;
 
+import dev.gargoyle.train.DataException;
+import dev.gargoyle.train.Seeds;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -17,6 +19,7 @@ public final class Epoch implements Iterator<Batch>, AutoCloseable {
     private final BatchLoader loader;
     private final int number;
     private final int[] order;
+    private final int batches;
     private final ArrayDeque<Integer> free = new ArrayDeque<>();
     private final ArrayDeque<Slot> pending = new ArrayDeque<>();
     private final Slot[] inUse;
@@ -51,6 +54,7 @@ public final class Epoch implements Iterator<Batch>, AutoCloseable {
         this.loader = loader;
         this.number = number;
         this.order = order;
+        this.batches = (order.length + loader.options().batchSize() - 1) / loader.options().batchSize();
         this.inUse = new Slot[loader.bufferCount()];
         for (int i = 0; i < loader.bufferCount(); i++) {
             free.add(i);
@@ -64,7 +68,7 @@ public final class Epoch implements Iterator<Batch>, AutoCloseable {
 
     @Override
     public synchronized boolean hasNext() {
-        return handedOut < loader.batchesPerEpoch();
+        return handedOut < batches;
     }
 
     /**
@@ -79,7 +83,7 @@ public final class Epoch implements Iterator<Batch>, AutoCloseable {
             throw new IllegalStateException("epoch " + number + " is closed");
         }
         if (!hasNext()) {
-            throw new NoSuchElementException("epoch " + number + " has only " + loader.batchesPerEpoch() + " batches");
+            throw new NoSuchElementException("epoch " + number + " has only " + batches + " batches");
         }
         Slot slot = pending.poll();
         if (slot == null && failure != null) {
@@ -123,10 +127,11 @@ public final class Epoch implements Iterator<Batch>, AutoCloseable {
     }
 
     private void schedule() {
-        while (!free.isEmpty() && scheduled < loader.batchesPerEpoch() && !stopping) {
+        int size = loader.options().batchSize();
+        while (!free.isEmpty() && scheduled < batches && !stopping) {
             int buffer = free.poll();
             int batch = scheduled++;
-            Slot slot = new Slot(batch, buffer, batch * loader.options().batchSize(), loader.batchSize(batch));
+            Slot slot = new Slot(batch, buffer, batch * size, Math.min(size, order.length - batch * size));
             inUse[buffer] = slot;
             pending.add(slot);
             for (int i = 0; i < slot.size; i++) {

@@ -1,5 +1,6 @@
 package dev.gargoyle.data;
 
+import dev.gargoyle.train.DataException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.gargoyle.data;
 
+import dev.gargoyle.train.DataException;
+import dev.gargoyle.train.Seeds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitOption;

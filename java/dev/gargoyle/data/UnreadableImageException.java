@@ -1,5 +1,6 @@
 package dev.gargoyle.data;
 
+import dev.gargoyle.train.DataException;
 import java.nio.file.Path;
 
 /** An image file that cannot be read or decoded; the message names the file and says why. */

@@ -7,11 +7,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Fixed pools of named daemon threads for decoding, so a forgotten loader never keeps the JVM alive. */
-final class Workers {
+public final class Workers {
     private Workers() {
     }
 
-    static ExecutorService pool(String name, int threads) {
+    /** A pool of {@code threads} daemon threads named {@code name-1, name-2, ...}. */
+    public static ExecutorService pool(String name, int threads) {
         AtomicInteger count = new AtomicInteger();
         return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
             Thread t = new Thread(task, name + "-" + count.incrementAndGet());

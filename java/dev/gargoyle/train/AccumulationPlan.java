@@ -1,57 +1,74 @@
 package dev.gargoyle.train;
 
+import java.util.function.IntToDoubleFunction;
+
 /**
  * How an epoch's micro-batches group into optimizer updates under gradient accumulation: every
  * {@code k} consecutive micro-batches form one update, the last group may be shorter, and each
- * micro-batch's loss is scaled by its share of its group's samples, so that every update is the
- * mean gradient over exactly the samples it contains (as one big batch of them would give).
+ * micro-batch's loss is scaled by its share of its group's weight (its samples, or the sum of their
+ * class weights), so that every update is the (weighted) mean gradient over exactly the samples it
+ * contains, as one big batch of them would give.
  */
 public final class AccumulationPlan {
-    private final int[] batchSizes;
+    private final double[] batchWeights;
     private final int k;
-    private final int[] groupSamples;
+    private final double[] groupWeights;
 
-    public AccumulationPlan(int[] batchSizes, int k) {
+    /** A plan from each micro-batch's weight (its sample count when every sample counts 1). */
+    public AccumulationPlan(double[] batchWeights, int k) {
         if (k < 1) {
             throw new IllegalArgumentException("accumulation steps must be >= 1, got " + k);
         }
-        this.batchSizes = batchSizes.clone();
+        this.batchWeights = batchWeights.clone();
         this.k = k;
-        this.groupSamples = new int[updates()];
-        for (int i = 0; i < batchSizes.length; i++) {
-            if (batchSizes[i] < 1) {
-                throw new IllegalArgumentException("micro-batch " + i + " is empty");
+        this.groupWeights = new double[updates()];
+        for (int i = 0; i < batchWeights.length; i++) {
+            if (!(batchWeights[i] > 0)) {
+                throw new IllegalArgumentException("micro-batch " + i + " weighs " + batchWeights[i]
+                        + ", expected a positive weight");
             }
-            groupSamples[i / k] += batchSizes[i];
+            groupWeights[i / k] += batchWeights[i];
         }
     }
 
+    /**
+     * The plan of an epoch visiting {@code order} in micro-batches of {@code batchSize}, each sample
+     * weighing {@code weightOfSample.applyAsDouble(index)}.
+     */
+    public static AccumulationPlan of(int[] order, int batchSize, int k, IntToDoubleFunction weightOfSample) {
+        double[] weights = new double[(order.length + batchSize - 1) / batchSize];
+        for (int j = 0; j < order.length; j++) {
+            weights[j / batchSize] += weightOfSample.applyAsDouble(order[j]);
+        }
+        return new AccumulationPlan(weights, k);
+    }
+
     public int microBatches() {
-        return batchSizes.length;
+        return batchWeights.length;
     }
 
     /** Optimizer updates in the epoch: ceil(micro-batches / k). */
     public int updates() {
-        return (batchSizes.length + k - 1) / k;
+        return (batchWeights.length + k - 1) / k;
     }
 
-    /** The factor for micro-batch {@code i}'s mean loss: its samples over its group's samples. */
+    /** The factor for micro-batch {@code i}'s mean loss: its weight over its group's weight. */
     public float lossScale(int i) {
-        return (float) batchSizes[i] / groupSamples[i / k];
+        return (float) (batchWeights[i] / groupWeights[i / k]);
     }
 
     /** True when the optimizer steps after micro-batch {@code i}. */
     public boolean endsUpdate(int i) {
-        return (i + 1) % k == 0 || i == batchSizes.length - 1;
+        return (i + 1) % k == 0 || i == batchWeights.length - 1;
     }
 
     /** Micro-batches in the update that micro-batch {@code i} belongs to. */
     public int groupLength(int i) {
-        return Math.min(k, batchSizes.length - i / k * k);
+        return Math.min(k, batchWeights.length - i / k * k);
     }
 
-    /** Samples in the update that micro-batch {@code i} belongs to. */
-    public int groupSamples(int i) {
-        return groupSamples[i / k];
+    /** The weight (samples when unweighted) of the update that micro-batch {@code i} belongs to. */
+    public double groupWeight(int i) {
+        return groupWeights[i / k];
     }
 }

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * forced to disk, then renamed over the target, and the directory entry is forced too. A crash or
  * an exception at any point leaves either the old file or the new one at the target, never a torn one.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
     private static final Logger log = LoggerFactory.getLogger(AtomicFiles.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -28,6 +28,11 @@ final class AtomicFiles {
     }
 
     private AtomicFiles() {
+    }
+
+    /** Replaces {@code target} atomically with {@code bytes} (creating its directory if needed). */
+    public static void write(Path target, byte[] bytes) throws IOException {
+        write(target, channel -> writeFully(channel, ByteBuffer.wrap(bytes)));
     }
 
     static void write(Path target, Body body) throws IOException {

@@ -2,32 +2,23 @@ package dev.gargoyle.train;
 
 import dev.gargoyle.nn.BatchNorm2d;
 import dev.gargoyle.nn.Model;
-import dev.gargoyle.tensor.Backend;
 import dev.gargoyle.tensor.Shape;
 import dev.gargoyle.tensor.Tensor;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * Model weights as safetensors files whose names, shapes and dtypes equal PyTorch's
- * {@code AheNet().state_dict()} (BatchNorm's {@code num_batches_tracked} as an int64 scalar), so
- * {@code model.load_state_dict(safetensors.torch.load_file(path))} works both ways.
+ * Any model's weights as a safetensors file of its PyTorch {@code state_dict}: the same names,
+ * shapes and dtypes (BatchNorm's {@code num_batches_tracked} as an int64 scalar), so
+ * {@code model.load_state_dict(safetensors.torch.load_file(path))} works both ways for the same
+ * architecture. Metadata (string pairs) travels with the weights, e.g. what it takes to rebuild the model.
  */
 public final class Checkpoint {
     private static final String COUNTER = "num_batches_tracked";
 
     private Checkpoint() {
-    }
-
-    /** A model rebuilt from a checkpoint together with what it needs to be fed. */
-    public record Loaded(Model model, ModelSpec spec, Map<String, String> metadata) implements AutoCloseable {
-        @Override
-        public void close() {
-            model.close();
-        }
     }
 
     /** PyTorch's state dict of {@code model}, copied to the heap. */
@@ -45,34 +36,28 @@ public final class Checkpoint {
         return out;
     }
 
-    /** Writes the weights atomically, with {@code spec} and {@code extra} in the metadata. */
-    public static void save(Path file, Model model, ModelSpec spec, Map<String, String> extra) throws IOException {
-        Map<String, String> meta = new LinkedHashMap<>(spec.toMetadata());
-        meta.putAll(extra);
-        Safetensors.write(file, stateDict(model), meta);
-    }
-
-    /** Rebuilds the model a checkpoint describes on {@code backend} and loads its weights. */
-    public static Loaded load(Path file, Backend backend) throws IOException {
-        Safetensors.Contents contents = Safetensors.read(file);
-        ModelSpec spec = ModelSpec.from(contents, file.toString());
-        Model model = new Model(spec.newNetwork(), backend, 0, Shape.of(3, spec.size(), spec.size()));
-        try {
-            loadWeights(model, contents, file, name -> false);
-        } catch (IOException | RuntimeException e) {
-            model.close();
-            throw e;
-        }
-        model.eval();
-        return new Loaded(model, spec, contents.metadata());
+    /** Writes {@code model}'s state dict atomically, with {@code metadata}. */
+    public static void save(Path file, Model model, Map<String, String> metadata) {
+        Safetensors.write(file, stateDict(model), metadata);
     }
 
     /**
-     * Copies the file's tensors into {@code model}, except those whose names {@code skip} accepts.
-     * Every missing, unexpected or mis-shaped tensor is listed in one error.
+     * Loads every tensor of {@code file} into {@code model}, which must have exactly those names and
+     * shapes, and returns the file's metadata.
+     *
+     * @throws CheckpointException naming the file and listing every missing, unexpected or mis-shaped tensor
      */
-    public static void loadWeights(Model model, Safetensors.Contents contents, Path file, Predicate<String> skip)
-            throws IOException {
+    public static Map<String, String> load(Path file, Model model) {
+        Safetensors.Contents contents = Safetensors.read(file);
+        loadWeights(model, contents, file, name -> false);
+        return contents.metadata();
+    }
+
+    /**
+     * Copies the file's tensors into {@code model}, except those whose names {@code skip} accepts (a
+     * new head when fine-tuning). Every missing, unexpected or mis-shaped tensor is listed in one error.
+     */
+    public static void loadWeights(Model model, Safetensors.Contents contents, Path file, Predicate<String> skip) {
         Map<String, Shape> expected = new LinkedHashMap<>();
         Map<String, Tensor> targets = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : model.tensors().entrySet()) {

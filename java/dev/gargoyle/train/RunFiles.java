@@ -1,9 +1,11 @@
 package dev.gargoyle.train;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.gargoyle.nn.Model;
 import dev.gargoyle.optim.Optimizer;
+import dev.gargoyle.tensor.Shape;
 import dev.gargoyle.tensor.Tensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,10 +16,11 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A run directory: {@code config.json}, the weights ({@code last.safetensors}, {@code best.safetensors}),
- * the optimizer state beside them ({@code last.optimizer.safetensors}) and the training state in the
- * weights' metadata. The optimizer file is written first and both carry one checkpoint id, so a crash
- * between the two writes is detected on resume rather than mixing states.
+ * A run directory: {@code config.json} (how the run was asked for), the weights
+ * ({@code last.safetensors}, {@code best.safetensors}), the optimizer state beside them
+ * ({@code last.optimizer.safetensors}) and the training state in the weights' metadata. The
+ * optimizer file is written first and both carry one checkpoint id, so a crash between the two
+ * writes is detected on resume rather than mixing states.
  */
 final class RunFiles {
     static final String CONFIG = "config.json";
@@ -34,22 +37,34 @@ final class RunFiles {
         this.dir = dir;
     }
 
+    /** True when {@code dir} already holds a training run (its config or a checkpoint). */
+    static boolean holdsRun(Path dir) {
+        return Files.exists(dir.resolve(LAST)) || Files.exists(dir.resolve(CONFIG));
+    }
+
     /** A new run directory; refuses one that already holds a run, so nothing saved is overwritten. */
-    static RunFiles create(Path dir) throws IOException {
-        if (Files.exists(dir.resolve(LAST)) || Files.exists(dir.resolve(CONFIG))) {
-            throw new IllegalArgumentException("--out " + dir + " already holds a training run; continue it with "
-                    + "--resume " + dir + " or choose another --out");
+    static RunFiles create(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("run directory " + dir + " is a file, expected a directory");
         }
-        Files.createDirectories(dir);
+        if (holdsRun(dir)) {
+            throw new IllegalArgumentException("run directory " + dir + " already holds a training run; resume it "
+                    + "or choose another directory");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw CheckpointException.io(dir, "create the run directory", e);
+        }
         return new RunFiles(dir);
     }
 
-    /** The run directory of {@code --resume}; it must hold a config and a last checkpoint. */
+    /** The directory of a run to resume; it must hold a last checkpoint and its optimizer state. */
     static RunFiles existing(Path dir) {
-        for (String f : new String[] {CONFIG, LAST, OPTIMIZER}) {
+        for (String f : new String[] {LAST, OPTIMIZER}) {
             if (!Files.isRegularFile(dir.resolve(f))) {
-                throw new IllegalArgumentException("--resume " + dir + ": missing " + f
-                        + " (expected a run directory written by gargoyle train)");
+                throw new IllegalArgumentException("run directory " + dir + " has no " + f
+                        + " to resume from (expected a run a Trainer wrote)");
             }
         }
         return new RunFiles(dir);
@@ -63,74 +78,80 @@ final class RunFiles {
         return dir.resolve(LAST);
     }
 
-    void writeConfig(TrainConfig config, Path dataRoot) throws IOException {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("config", config);
-        m.put("data_root", dataRoot.toAbsolutePath().toString());
+    /** Writes {@code description} (how the run was asked for), with this library's version, as config.json. */
+    void writeConfig(Map<String, ?> description) {
+        Map<String, Object> m = new LinkedHashMap<>(description);
         m.put("gargoyle_version", String.valueOf(RunFiles.class.getPackage().getImplementationVersion()));
-        byte[] bytes = JSON.writeValueAsBytes(m);
-        AtomicFiles.write(dir.resolve(CONFIG), ch -> AtomicFiles.writeFully(ch, ByteBuffer.wrap(bytes)));
+        Path file = dir.resolve(CONFIG);
+        try {
+            byte[] bytes = JSON.writeValueAsBytes(m);
+            AtomicFiles.write(file, ch -> AtomicFiles.writeFully(ch, ByteBuffer.wrap(bytes)));
+        } catch (IOException e) {
+            throw CheckpointException.io(file, "write", e);
+        }
     }
 
-    /**
-     * The saved configuration, with what may change on resume taken from {@code requested}: epochs,
-     * max steps, device and workers (none of which changes the numbers already computed).
-     */
-    TrainConfig resumedConfig(TrainConfig requested) throws IOException {
-        TrainConfig saved = JSON.treeToValue(JSON.readTree(dir.resolve(CONFIG).toFile()).get("config"),
-                TrainConfig.class);
-        return saved.toBuilder().out(dir).resume(dir).epochs(requested.epochs()).maxSteps(requested.maxSteps())
-                .device(requested.device()).workers(requested.workers()).build();
-    }
-
-    TrainingState readState() throws IOException {
+    TrainingState readState() {
         Safetensors.Contents c = Safetensors.read(last());
         String json = c.metadata().get(STATE_KEY);
         if (json == null) {
-            throw new IllegalArgumentException(last() + " has no training state in its metadata; "
-                    + "use it with --init to start a new run from its weights");
+            throw new CheckpointException(last(), "no training state in its metadata, so it cannot be resumed "
+                    + "(its weights can start a new run)");
         }
-        return JSON.readValue(json, TrainingState.class);
+        try {
+            return JSON.readValue(json, TrainingState.class);
+        } catch (JsonProcessingException e) {
+            throw new CheckpointException(last(), "unreadable training state in metadata '" + STATE_KEY + "'", e);
+        }
     }
 
-    /** Loads the weights, optimizer state and step counts of the last checkpoint into a freshly built run. */
-    void restore(Model model, Optimizer optimizer, TrainingState state) throws IOException {
+    /** Loads the weights, optimizer state and step count of the last checkpoint into a freshly built run. */
+    void restore(Model model, Optimizer optimizer) {
         Safetensors.Contents weights = Safetensors.read(last());
-        Safetensors.Contents opt = Safetensors.read(dir.resolve(OPTIMIZER));
+        Path optFile = dir.resolve(OPTIMIZER);
+        Safetensors.Contents opt = Safetensors.read(optFile);
         String id = weights.metadata().get(ID_KEY);
         if (id == null || !id.equals(opt.metadata().get(ID_KEY))) {
-            throw new IllegalArgumentException(dir + ": " + LAST + " and " + OPTIMIZER + " come from different "
-                    + "checkpoints (interrupted while saving?); start again with --init " + last());
+            throw new CheckpointException(dir, LAST + " and " + OPTIMIZER + " come from different checkpoints "
+                    + "(interrupted while saving?); start a new run from the weights of " + LAST);
         }
         Checkpoint.loadWeights(model, weights, last(), name -> false);
         Map<String, Tensor> targets = optimizer.stateTensors();
-        Map<String, dev.gargoyle.tensor.Shape> shapes = new LinkedHashMap<>();
+        Map<String, Shape> shapes = new LinkedHashMap<>();
         targets.forEach((k, v) -> shapes.put(k, v.shape()));
-        Safetensors.requireShapes(dir.resolve(OPTIMIZER), shapes, opt.tensors());
+        Safetensors.requireShapes(optFile, shapes, opt.tensors());
         targets.forEach((k, v) -> v.copyFrom(opt.tensors().get(k).floats()));
         optimizer.setSteps(Long.parseLong(opt.metadata().get("steps")));
     }
 
-    void saveLast(Model model, Optimizer optimizer, ModelSpec spec, TrainingState state) throws IOException {
+    void saveLast(Model model, Optimizer optimizer, Map<String, String> modelMetadata, TrainingState state) {
         String id = UUID.randomUUID().toString();
         Map<String, TensorData> opt = new LinkedHashMap<>();
         optimizer.stateTensors().forEach((k, v) -> opt.put(k, TensorData.f32(v.shape(), v.toArray())));
         Map<String, String> optMeta = new LinkedHashMap<>();
         optMeta.put(ID_KEY, id);
         optMeta.put("steps", Long.toString(optimizer.steps()));
-        optMeta.put("optimizer", JSON.writeValueAsString(optimizer.describe()));
+        optMeta.put("optimizer", json(optimizer.describe()));
         Safetensors.write(dir.resolve(OPTIMIZER), opt, optMeta);
-        Checkpoint.save(last(), model, spec, stateMetadata(state, id));
+        Checkpoint.save(last(), model, metadata(modelMetadata, state, id));
     }
 
-    void saveBest(Model model, ModelSpec spec, TrainingState state) throws IOException {
-        Checkpoint.save(dir.resolve(BEST), model, spec, stateMetadata(state, UUID.randomUUID().toString()));
+    void saveBest(Model model, Map<String, String> modelMetadata, TrainingState state) {
+        Checkpoint.save(dir.resolve(BEST), model, metadata(modelMetadata, state, UUID.randomUUID().toString()));
     }
 
-    private static Map<String, String> stateMetadata(TrainingState state, String id) throws IOException {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put(STATE_KEY, JSON.writeValueAsString(state));
+    private static Map<String, String> metadata(Map<String, String> modelMetadata, TrainingState state, String id) {
+        Map<String, String> m = new LinkedHashMap<>(modelMetadata);
+        m.put(STATE_KEY, json(state));
         m.put(ID_KEY, id);
         return m;
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value, e);
+        }
     }
 }

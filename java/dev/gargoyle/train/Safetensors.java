@@ -1,5 +1,6 @@
 package dev.gargoyle.train;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -50,33 +51,39 @@ public final class Safetensors {
      * Writes {@code tensors} in iteration order, contiguous, with {@code metadata} (may be empty) under
      * {@value #METADATA_KEY}, replacing {@code file} atomically.
      */
-    public static void write(Path file, Map<String, TensorData> tensors, Map<String, String> metadata)
-            throws IOException {
+    public static void write(Path file, Map<String, TensorData> tensors, Map<String, String> metadata) {
         byte[] header = header(file, tensors, metadata);
         List<TensorData> values = new ArrayList<>(tensors.values());
-        AtomicFiles.write(file, channel -> {
-            ByteBuffer prefix = ByteBuffer.allocate(Long.BYTES + header.length).order(ByteOrder.LITTLE_ENDIAN);
-            prefix.putLong(header.length).put(header).flip();
-            AtomicFiles.writeFully(channel, prefix);
-            ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            for (TensorData t : values) {
-                writeValues(channel, t, chunk);
-            }
-        });
+        try {
+            AtomicFiles.write(file, channel -> {
+                ByteBuffer prefix = ByteBuffer.allocate(Long.BYTES + header.length).order(ByteOrder.LITTLE_ENDIAN);
+                prefix.putLong(header.length).put(header).flip();
+                AtomicFiles.writeFully(channel, prefix);
+                ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+                for (TensorData t : values) {
+                    writeValues(channel, t, chunk);
+                }
+            });
+        } catch (IOException e) {
+            throw CheckpointException.io(file, "write", e);
+        }
     }
 
-    /** Reads and validates the whole file; a malformed file raises {@link SafetensorsException}. */
-    public static Contents read(Path file) throws IOException {
-        return SafetensorsReader.read(file);
+    /** Reads and validates the whole file; a missing, unreadable or malformed file raises {@link CheckpointException}. */
+    public static Contents read(Path file) {
+        try {
+            return SafetensorsReader.read(file);
+        } catch (IOException e) {
+            throw CheckpointException.io(file, "read", e);
+        }
     }
 
     /**
      * Checks that {@code actual} (read from {@code file}) holds exactly the tensors of {@code expected}
-     * with those shapes; otherwise throws one {@link SafetensorsException} listing every missing,
+     * with those shapes; otherwise throws one {@link CheckpointException} listing every missing,
      * unexpected and mis-shaped tensor.
      */
-    public static void requireShapes(Path file, Map<String, Shape> expected, Map<String, TensorData> actual)
-            throws SafetensorsException {
+    public static void requireShapes(Path file, Map<String, Shape> expected, Map<String, TensorData> actual) {
         List<String> missing = new ArrayList<>();
         List<String> misShaped = new ArrayList<>();
         List<String> unexpected = new ArrayList<>();
@@ -103,12 +110,11 @@ public final class Safetensors {
         for (List<String> lines : List.of(missing, unexpected, misShaped)) {
             lines.forEach(line -> message.append('\n').append(line));
         }
-        throw new SafetensorsException(file, message.toString());
+        throw new CheckpointException(file, message.toString());
     }
 
     /** The JSON header, padded with spaces so the data section starts 8-byte aligned. */
-    private static byte[] header(Path file, Map<String, TensorData> tensors, Map<String, String> metadata)
-            throws IOException {
+    private static byte[] header(Path file, Map<String, TensorData> tensors, Map<String, String> metadata) {
         ObjectNode root = JSON.createObjectNode();
         if (!metadata.isEmpty()) {
             ObjectNode meta = root.putObject(METADATA_KEY);
@@ -131,7 +137,12 @@ public final class Safetensors {
             node.putArray("data_offsets").add(offset).add(offset + bytes);
             offset += bytes;
         }
-        byte[] json = JSON.writeValueAsBytes(root);
+        byte[] json;
+        try {
+            json = JSON.writeValueAsBytes(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise the header of " + file, e);
+        }
         byte[] padded = Arrays.copyOf(json, (json.length + 7) / 8 * 8);
         Arrays.fill(padded, json.length, padded.length, (byte) ' ');
         return padded;

@@ -27,7 +27,7 @@ import java.util.Map;
 /**
  * Parses and validates a safetensors file: every check the reference implementation makes (header
  * bounds, JSON, dtype sizes against shapes, offsets in range, contiguous and not overlapping) fails
- * with a {@link SafetensorsException} naming the file and the tensor.
+ * with a {@link CheckpointException} naming the file and the tensor.
  */
 final class SafetensorsReader {
     /** The reference implementation's limit; it keeps a corrupt length from allocating gigabytes. */
@@ -102,7 +102,7 @@ final class SafetensorsReader {
         }
     }
 
-    private JsonNode parseHeader(ByteBuffer bytes) throws SafetensorsException {
+    private JsonNode parseHeader(ByteBuffer bytes) throws CheckpointException {
         String text;
         try {
             CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
@@ -128,7 +128,7 @@ final class SafetensorsReader {
         return root;
     }
 
-    private void parseMetadata(JsonNode node, Map<String, String> out) throws SafetensorsException {
+    private void parseMetadata(JsonNode node, Map<String, String> out) throws CheckpointException {
         if (!node.isObject()) {
             throw fail(Safetensors.METADATA_KEY + " must be an object of strings, got " + node.getNodeType());
         }
@@ -141,7 +141,7 @@ final class SafetensorsReader {
         }
     }
 
-    private Entry parseEntry(String name, JsonNode node, long dataLength) throws SafetensorsException {
+    private Entry parseEntry(String name, JsonNode node, long dataLength) throws CheckpointException {
         String where = "tensor '" + name + "'";
         if (!node.isObject()) {
             throw fail(where + " must be an object with dtype, shape and data_offsets");
@@ -198,7 +198,7 @@ final class SafetensorsReader {
     }
 
     /** The buffer must be tiled exactly: no overlaps, no gaps, nothing after the last tensor. */
-    private void checkLayout(List<Entry> entries, long dataLength) throws SafetensorsException {
+    private void checkLayout(List<Entry> entries, long dataLength) throws CheckpointException {
         List<Entry> byOffset = new ArrayList<>(entries);
         byOffset.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
         long covered = 0;
@@ -265,11 +265,11 @@ final class SafetensorsReader {
         }
     }
 
-    private SafetensorsException fail(String problem) {
-        return new SafetensorsException(file, problem);
+    private CheckpointException fail(String problem) {
+        return new CheckpointException(file, problem);
     }
 
-    private SafetensorsException fail(String problem, Throwable cause) {
-        return new SafetensorsException(file, problem, cause);
+    private CheckpointException fail(String problem, Throwable cause) {
+        return new CheckpointException(file, problem, cause);
     }
 }

@@ -1,5 +1,6 @@
 package dev.gargoyle.train;
 
+import dev.gargoyle.nn.CrossEntropyLoss;
 import dev.gargoyle.nn.Model;
 import dev.gargoyle.optim.GradientClipping;
 import dev.gargoyle.optim.Optimizer;
@@ -15,6 +16,7 @@ import dev.gargoyle.tensor.Tensor;
 public final class TrainStep implements AutoCloseable {
     private final Model model;
     private final Optimizer optimizer;
+    private final CrossEntropyLoss loss;
     private final double clipNorm;
     private Tensor dlogits;
 
@@ -22,13 +24,14 @@ public final class TrainStep implements AutoCloseable {
     public record Output(float[] logits, double loss) {
     }
 
-    public TrainStep(Model model, Optimizer optimizer, double clipNorm) {
+    public TrainStep(Model model, Optimizer optimizer, CrossEntropyLoss loss, double clipNorm) {
         this.model = model;
         this.optimizer = optimizer;
+        this.loss = loss;
         this.clipNorm = clipNorm;
     }
 
-    /** Forward, loss (mean over the micro-batch) and backward with the loss scaled by {@code lossScale}. */
+    /** Forward, loss (the loss's mean over the micro-batch) and backward with the loss scaled by {@code lossScale}. */
     public Output microBatch(Tensor x, int[] labels, float lossScale) {
         Tensor logits = model.forward(x);
         Shape s = logits.shape();
@@ -37,12 +40,12 @@ public final class TrainStep implements AutoCloseable {
             dlogits = model.backend().allocate(s);
         }
         Tensor dl = dlogits.narrow(s.dim(0));
-        double loss = model.backend().softmaxCrossEntropy(logits, labels, lossScale, dl);
+        double value = loss.compute(logits, labels, lossScale, dl);
         float[] host = logits.toArray();
-        if (Double.isFinite(loss)) {
+        if (Double.isFinite(value)) {
             model.backward(dl, false);
         }
-        return new Output(host, loss);
+        return new Output(host, value);
     }
 
     /** One optimizer update at learning rate {@code lr} from the gradients accumulated so far, then zeroes them. */

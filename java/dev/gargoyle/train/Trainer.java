@@ -1,21 +1,11 @@
 package dev.gargoyle.train;
 
-import dev.gargoyle.data.Augmentation;
-import dev.gargoyle.data.Batch;
-import dev.gargoyle.data.BatchLoader;
-import dev.gargoyle.data.DataSplits;
-import dev.gargoyle.data.Epoch;
-import dev.gargoyle.data.ImageFolder;
-import dev.gargoyle.data.LoaderOptions;
-import dev.gargoyle.data.OpenOptions;
-import dev.gargoyle.data.SampleData;
+import dev.gargoyle.nn.CrossEntropyLoss;
 import dev.gargoyle.nn.Model;
 import dev.gargoyle.optim.LrSchedule;
 import dev.gargoyle.optim.Optimizer;
-import dev.gargoyle.tensor.Backend;
-import dev.gargoyle.tensor.BackendOptions;
-import dev.gargoyle.tensor.Backends;
-import dev.gargoyle.tensor.Device;
+import dev.gargoyle.optim.OptimizerConfig;
+import dev.gargoyle.optim.Schedule;
 import dev.gargoyle.tensor.Shape;
 import dev.gargoyle.tensor.Tensor;
 import java.io.IOException;
@@ -23,30 +13,41 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains the AHE model: epochs of micro-batches with gradient accumulation, evaluation on the test
- * split, the training log, plots and checkpoints in the run directory. Usable from Java without the
- * CLI; {@link #requestStop()} (from any thread) ends the run after the current optimizer update with
- * everything saved.
+ * Trains any {@link Model} on any {@link DataSource}: epochs of micro-batches with gradient
+ * accumulation, a loss, an optimizer and a learning-rate schedule, evaluation on test data after
+ * every epoch, and, with a run directory, the training log and resumable checkpoints. Build one
+ * with {@link #builder}; {@link #requestStop()} (from any thread) ends the run after the current
+ * optimizer update with everything saved. Runs on the thread that calls {@link #run()}, which
+ * must be the model's backend's thread.
  */
 public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
-    private final TrainConfig requested;
-    private final List<TrainingListener> listeners = new ArrayList<>();
+    private final TrainerSettings settings;
+    private final List<TrainingListener> listeners;
     private volatile boolean stopRequested;
 
-    public Trainer(TrainConfig config) {
-        this.requested = config;
+    private Trainer(TrainerSettings settings, List<TrainingListener> listeners) {
+        this.settings = settings;
+        this.listeners = List.copyOf(listeners);
     }
 
-    public Trainer addListener(TrainingListener listener) {
-        listeners.add(listener);
-        return this;
+    /** A trainer of {@code model} (bound to its backend) on {@code trainData}; the rest has PyTorch-like defaults. */
+    public static Builder builder(Model model, DataSource trainData) {
+        return new Builder(model, trainData);
+    }
+
+    /** True when {@code dir} already holds a training run (so a new run there would be refused). */
+    public static boolean holdsRun(Path dir) {
+        return RunFiles.holdsRun(dir);
     }
 
     /** Asks the run to stop after the current optimizer update, saving the checkpoint and the log. */
@@ -54,195 +55,191 @@ public final class Trainer {
         stopRequested = true;
     }
 
-    /** How a run ended. {@code stoppedEarly} is true after {@code --max-steps} or {@link #requestStop()}. */
+    /**
+     * How a run ended: its directory (null without one), the class names, completed epochs,
+     * optimizer updates, the last train and test scores (null before the first evaluation), the best
+     * test F1, and whether a stop or the step limit ended it early.
+     */
     public record Result(Path runDir, List<String> classes, int epochsCompleted, long updates,
                          MetricsSummary train, MetricsSummary test, double bestTestF1, boolean stoppedEarly) {
     }
 
     /**
-     * Runs to the end (or to a stop) and returns the outcome.
+     * Runs to the end (or to a stop) and returns the outcome. Everything is checked before the run
+     * directory is created or touched.
      *
      * @throws TrainingDivergedException when a loss is not finite; the last good checkpoint stays
-     * @throws IOException               when the run directory cannot be written
+     * @throws CheckpointException       when the run directory cannot be read or written
+     * @throws IllegalArgumentException  when the model, the data and the settings do not fit together
      */
-    public Result run() throws IOException {
-        boolean resuming = requested.resume() != null;
-        RunFiles files = resuming ? RunFiles.existing(requested.resume()) : RunFiles.create(requested.out());
-        TrainConfig config = resuming ? files.resumedConfig(requested) : requested;
-        TrainingState state = resuming ? files.readState() : null;
-        Path dataRoot = config.data() != null ? config.data() : SampleData.ensure(sampleCache());
-        DataSplits splits = ImageFolder.open(dataRoot, OpenOptions.defaults().withValSplit(config.valSplit())
-                .withSeed(config.seed()).withStrict(config.strict()).withThreads(config.workers()));
-        LOG.info("data: {} ({})", dataRoot, splits.summary());
-        for (var skipped : splits.skipped()) {
-            LOG.warn("skipped unreadable image {}: {}", skipped.path(), skipped.reason());
+    public Result run() {
+        TrainerSettings s = settings;
+        s.validate();
+        RunFiles files = s.runDir() == null ? null : s.resume() ? RunFiles.existing(s.runDir())
+                : RunFiles.create(s.runDir());
+        TrainingState state = s.resume() ? files.readState() : TrainingState.START;
+        if (files != null && !s.resume() && s.description() != null) {
+            files.writeConfig(s.description());
         }
-        if (!resuming) {
-            files.writeConfig(config, dataRoot);
-        }
-        Device device = Device.parse(config.device());
-        try (Backend backend = Backends.create(device, new BackendOptions(config.tf32(), false))) {
-            LOG.info("device: {} ({})", device, backend.describe());
-            ModelSpec spec = new ModelSpec(splits.classes(), config.size(), config.mean(), config.std(),
-                    config.dropout());
-            try (Model model = new Model(spec.newNetwork(), backend, config.seed(),
-                    Shape.of(3, config.size(), config.size()))) {
-                FineTuning.apply(config, model, spec);
-                try (Optimizer optimizer = FineTuning.optimizer(config, model)) {
-                    if (state != null) {
-                        files.restore(model, optimizer, state);
-                    }
-                    return new Run(config, files, splits, spec, backend, model, optimizer, state).execute();
-                }
+        try (Optimizer optimizer = s.optimizer().create(s.model(), s.lrScale())) {
+            if (s.resume()) {
+                files.restore(s.model(), optimizer);
             }
+            return new Run(s, files, optimizer, state).execute();
         }
-    }
-
-    /** Where {@code gargoyle train} without {@code --data} keeps its generated sample data. */
-    public static Path sampleCache() {
-        String env = System.getenv("GARGOYLE_CACHE");
-        return env != null && !env.isBlank() ? Path.of(env)
-                : Path.of(System.getProperty("user.home"), ".cache", "gargoyle");
     }
 
     /** One run's mutable state: the epoch loop, separated from setup so each part stays readable. */
     private final class Run {
-        private final TrainConfig config;
+        private final TrainerSettings s;
         private final RunFiles files;
-        private final DataSplits splits;
-        private final ModelSpec spec;
-        private final Backend backend;
         private final Model model;
         private final Optimizer optimizer;
-        private final int classes;
         private TrainingState state;
 
-        Run(TrainConfig config, RunFiles files, DataSplits splits, ModelSpec spec, Backend backend, Model model,
-            Optimizer optimizer, TrainingState state) {
-            this.config = config;
+        Run(TrainerSettings s, RunFiles files, Optimizer optimizer, TrainingState state) {
+            this.s = s;
             this.files = files;
-            this.splits = splits;
-            this.spec = spec;
-            this.backend = backend;
-            this.model = model;
+            this.model = s.model();
             this.optimizer = optimizer;
-            this.classes = spec.classes().size();
-            this.state = state != null ? state
-                    : new TrainingState(0, 0, 0, Double.NEGATIVE_INFINITY, 0, 0, null);
+            this.state = state;
         }
 
-        Result execute() throws IOException {
-            LoaderOptions trainOptions = new LoaderOptions(config.batchSize(), config.size(),
-                    config.augment() ? Augmentation.standard() : Augmentation.none(), config.shuffle(), config.seed(),
-                    config.workers(), 3);
-            LoaderOptions testOptions = LoaderOptions.evaluation(config.batchSize(), config.size())
-                    .withWorkers(config.workers());
-            try (BatchLoader trainLoader = new BatchLoader(splits.train(), trainOptions, backend::allocateHostBuffer);
-                 BatchLoader testLoader = new BatchLoader(splits.test(), testOptions, backend::allocateHostBuffer);
-                 Evaluator evaluator = new Evaluator(model, classes, config.mean(), config.std());
-                 Tensor input = backend.allocate(Shape.of(config.batchSize(), 3, config.size(), config.size()));
-                 TrainStep trainStep = new TrainStep(model, optimizer, config.clipNorm())) {
-                AccumulationPlan plan = new AccumulationPlan(trainLoader.batchSizes(), config.accumulationSteps());
-                long totalUpdates = (long) plan.updates() * config.epochs();
-                LrSchedule schedule = LrSchedule.parse(config.schedule(), config.lr(), plan.updates(), totalUpdates)
-                        .withWarmup(config.warmupSteps());
-                TrainingLog log = requested.resume() == null ? TrainingLog.create(files.dir())
-                        : TrainingLog.resume(files.dir(), state.epoch());
-                LOG.info("training {} epochs of {} images: batch {} x {} accumulation steps = effective batch {}, "
-                                + "{} updates per epoch, {} parameters", config.epochs(), splits.train().size(),
-                        config.batchSize(), config.accumulationSteps(), config.effectiveBatch(), plan.updates(),
+        Result execute() {
+            DataSource train = s.trainData();
+            DataSource test = s.testData();
+            Shape batchShape = s.batchShape();
+            try (DataSource.Loader trainLoader = train.open(model.backend(), s.batchSize());
+                 DataSource.Loader testLoader = test == null ? null : test.open(model.backend(), s.batchSize());
+                 Evaluator evaluator = new Evaluator(model, s.loss(), batchShape);
+                 Tensor input = model.backend().allocate(batchShape);
+                 TrainStep trainStep = new TrainStep(model, optimizer, s.loss(), s.clipNorm())) {
+                int microBatches = (s.sampler().order(train, 0).length + s.batchSize() - 1) / s.batchSize();
+                long updatesPerEpoch = (microBatches + s.accumulationSteps() - 1) / s.accumulationSteps();
+                LrSchedule schedule = s.schedule().rates(s.learningRate(), updatesPerEpoch,
+                        updatesPerEpoch * s.epochs()).withWarmup(s.warmupSteps());
+                TrainingLog log = openLog();
+                LOG.info("training {} epochs of {} samples: batch {} x {} accumulation steps = effective batch {}, "
+                                + "{} updates per epoch, {} parameters", s.epochs(), train.size(), s.batchSize(),
+                        s.accumulationSteps(), s.batchSize() * s.accumulationSteps(), updatesPerEpoch,
                         model.parameterCount());
-                TrainingListener.RunInfo info = new TrainingListener.RunInfo(files.dir(),
-                        backend.device().toString(), backend.describe(), spec.classes(), splits.train().size(),
-                        splits.test().size(), config.batchSize(), config.accumulationSteps(), config.epochs(),
-                        state.epoch() + 1, model.parameterCount());
-                for (TrainingListener l : listeners) {
-                    l.onStart(info);
-                }
+                TrainingListener.RunInfo info = new TrainingListener.RunInfo(files == null ? null : files.dir(),
+                        model.backend().device().toString(), model.backend().describe(), train.classes(),
+                        train.size(), test == null ? 0 : test.size(), s.batchSize(), s.accumulationSteps(),
+                        s.epochs(), state.epoch() + 1, model.parameterCount(),
+                        log == null ? List.of() : log.records());
+                listeners.forEach(l -> l.onStart(info));
                 MetricsSummary lastTrain = null;
                 MetricsSummary lastTest = null;
-                for (int epoch = state.epoch(); epoch < config.epochs(); epoch++) {
+                for (int epoch = state.epoch(); epoch < s.epochs(); epoch++) {
                     long started = System.nanoTime();
-                    EpochOutcome outcome = trainEpoch(epoch, trainLoader, plan, schedule, input, trainStep);
+                    EpochOutcome outcome = trainEpoch(epoch, trainLoader, schedule, input, trainStep);
                     if (outcome.stopped()) {
-                        files.saveLast(model, optimizer, spec, state);
-                        LOG.info("stopped after {} updates (epoch {}, micro-batch {}); saved {}", state.updates(),
-                                epoch + 1, state.batchesDone(), files.last());
-                        return new Result(files.dir(), spec.classes(), state.epoch(), state.updates(),
-                                outcome.train(), lastTest, state.bestF1(), true);
+                        if (files != null) {
+                            files.saveLast(model, optimizer, s.modelMetadata(), state);
+                            LOG.info("stopped after {} updates (epoch {}, micro-batch {}); saved {}", state.updates(),
+                                    epoch + 1, state.batchesDone(), files.last());
+                        }
+                        return result(state.epoch(), outcome.train(), lastTest, true);
                     }
                     double seconds = (System.nanoTime() - started) / 1e9;
-                    for (TrainingListener l : listeners) {
-                        l.onEvaluationStart(epoch + 1, testLoader.batchesPerEpoch());
-                    }
                     lastTrain = outcome.train();
-                    lastTest = evaluator.evaluate(testLoader, n -> listeners.forEach(l -> l.onEvaluationBatch(n)));
+                    lastTest = testLoader == null ? null : evaluate(epoch, evaluator, test, testLoader);
                     EpochRecord record = new EpochRecord(epoch + 1, state.updates(),
                             schedule.lr(Math.max(0, state.updates() - 1)), lastTrain, lastTest, seconds,
                             outcome.imagesPerSecond());
-                    boolean best = lastTest.f1() > state.bestF1();
+                    boolean best = lastTest != null && lastTest.f1() > state.bestF1();
                     state = new TrainingState(epoch + 1, 0, state.updates(), best ? lastTest.f1() : state.bestF1(),
                             0, 0, null);
-                    log.append(record);
-                    files.saveLast(model, optimizer, spec, state);
-                    if (best) {
-                        files.saveBest(model, spec, state);
+                    if (files != null) {
+                        append(log, record);
+                        files.saveLast(model, optimizer, s.modelMetadata(), state);
+                        if (best) {
+                            files.saveBest(model, s.modelMetadata(), state);
+                        }
                     }
-                    Plots.writeCurves(files.dir().resolve(Plots.CURVES), log.records());
-                    Plots.writeConfusion(files.dir().resolve(Plots.CONFUSION), lastTest.confusion(), spec.classes(),
-                            "Test confusion, epoch " + (epoch + 1));
-                    LOG.info("epoch {}/{}: train loss {} acc {} f1 {} | test loss {} acc {} f1 {} | {} images/s",
-                            epoch + 1, config.epochs(), f(lastTrain.loss()), f(lastTrain.accuracy()),
-                            f(lastTrain.f1()), f(lastTest.loss()), f(lastTest.accuracy()), f(lastTest.f1()),
-                            Math.round(record.imagesPerSecond()));
-                    for (TrainingListener l : listeners) {
-                        l.onEpochEnd(record);
-                    }
+                    LOG.info("epoch {}/{}: train loss {} acc {} f1 {}{} | {} samples/s", epoch + 1, s.epochs(),
+                            f(lastTrain.loss()), f(lastTrain.accuracy()), f(lastTrain.f1()), lastTest == null ? ""
+                                    : " | test loss " + f(lastTest.loss()) + " acc " + f(lastTest.accuracy()) + " f1 "
+                                    + f(lastTest.f1()), Math.round(record.imagesPerSecond()));
+                    listeners.forEach(l -> l.onEpochEnd(record));
                 }
-                return new Result(files.dir(), spec.classes(), state.epoch(), state.updates(), lastTrain, lastTest,
-                        state.bestF1(), false);
+                return result(state.epoch(), lastTrain, lastTest, false);
             }
         }
 
-        private EpochOutcome trainEpoch(int epoch, BatchLoader loader, AccumulationPlan plan, LrSchedule schedule,
-                                        Tensor input, TrainStep trainStep) {
+        private Result result(int epochs, MetricsSummary train, MetricsSummary test, boolean stopped) {
+            return new Result(files == null ? null : files.dir(), s.trainData().classes(), epochs, state.updates(),
+                    train, test, state.bestF1(), stopped);
+        }
+
+        private TrainingLog openLog() {
+            if (files == null) {
+                return null;
+            }
+            try {
+                return s.resume() ? TrainingLog.resume(files.dir(), state.epoch()) : TrainingLog.create(files.dir());
+            } catch (IOException e) {
+                throw CheckpointException.io(files.dir().resolve(TrainingLog.JSONL), "write", e);
+            }
+        }
+
+        private void append(TrainingLog log, EpochRecord record) {
+            try {
+                log.append(record);
+            } catch (IOException e) {
+                throw CheckpointException.io(log.jsonlFile(), "append to", e);
+            }
+        }
+
+        private MetricsSummary evaluate(int epoch, Evaluator evaluator, DataSource test, DataSource.Loader loader) {
+            int[] order = Sampler.inOrder().order(test, 0);
+            int batches = (order.length + s.batchSize() - 1) / s.batchSize();
+            listeners.forEach(l -> l.onEvaluationStart(epoch + 1, batches));
+            return evaluator.evaluate(loader, order, n -> listeners.forEach(l -> l.onEvaluationBatch(n)));
+        }
+
+        private EpochOutcome trainEpoch(int epoch, DataSource.Loader loader, LrSchedule schedule, Tensor input,
+                                        TrainStep trainStep) {
             model.train();
+            int classes = s.trainData().classes().size();
+            int[] order = s.sampler().order(s.trainData(), epoch);
+            AccumulationPlan plan = AccumulationPlan.of(order, s.batchSize(), s.accumulationSteps(),
+                    i -> s.loss().weightOf(s.trainData().label(i)));
             Metrics metrics = new Metrics(classes);
             if (state.trainConfusion() != null) {
                 metrics.confusion().addAll(ConfusionMatrix.of(state.trainConfusion()));
                 metrics.addLoss(state.trainLossSum() / Math.max(1, state.trainSamples()), state.trainSamples());
             }
-            for (TrainingListener l : listeners) {
-                l.onEpochStart(epoch + 1, plan.microBatches());
-            }
+            listeners.forEach(l -> l.onEpochStart(epoch + 1, plan.microBatches()));
             long images = 0;
             long trainNanos = 0;
             int skip = state.batchesDone();
-            try (Epoch batches = loader.epoch(epoch)) {
+            try (DataSource.Pass batches = loader.pass(epoch, order)) {
                 for (int i = 0; batches.hasNext(); i++) {
-                    try (Batch b = batches.next()) {
-                        if (i < skip) {
-                            continue;
-                        }
-                        long t0 = System.nanoTime();
-                        double loss = microBatch(epoch, i, b, plan, input, trainStep, metrics);
-                        images += b.size();
-                        boolean updated = plan.endsUpdate(i);
-                        if (updated) {
-                            trainStep.update(schedule.lr(state.updates()));
-                        }
-                        trainNanos += System.nanoTime() - t0;
-                        long updates = state.updates() + (updated ? 1 : 0);
-                        state = partial(epoch, i + 1, updates, metrics);
-                        double ips = images / (trainNanos / 1e9);
-                        for (TrainingListener l : listeners) {
-                            l.onStep(new TrainingListener.StepEvent(epoch + 1, i + 1, plan.microBatches(), updates,
-                                    loss, metrics.meanLoss(), schedule.lr(Math.max(0, updates - 1)), ips));
-                        }
-                        boolean limit = config.maxSteps() > 0 && updates >= config.maxSteps();
-                        if (updated && (stopRequested || limit)) {
-                            return new EpochOutcome(metrics.summary(), true, 0);
-                        }
+                    if (i < skip) {
+                        batches.next(input);
+                        continue;
+                    }
+                    long t0 = System.nanoTime();
+                    int[] labels = batches.next(input);
+                    double loss = microBatch(epoch, i, input.narrow(labels.length), labels, plan, trainStep, metrics);
+                    images += labels.length;
+                    boolean updated = plan.endsUpdate(i);
+                    if (updated) {
+                        trainStep.update(schedule.lr(state.updates()));
+                    }
+                    trainNanos += System.nanoTime() - t0;
+                    long updates = state.updates() + (updated ? 1 : 0);
+                    state = partial(epoch, i + 1, updates, metrics);
+                    double ips = images / (trainNanos / 1e9);
+                    TrainingListener.StepEvent event = new TrainingListener.StepEvent(epoch + 1, i + 1,
+                            plan.microBatches(), updates, loss, metrics.meanLoss(),
+                            schedule.lr(Math.max(0, updates - 1)), ips);
+                    listeners.forEach(l -> l.onStep(event));
+                    boolean limit = s.maxSteps() > 0 && updates >= s.maxSteps();
+                    if (updated && (stopRequested || limit)) {
+                        return new EpochOutcome(metrics.summary(), true, 0);
                     }
                 }
             }
@@ -251,20 +248,19 @@ public final class Trainer {
         }
 
         /** One micro-batch into the gradients, failing on a non-finite loss before anything is updated. */
-        private double microBatch(int epoch, int i, Batch b, AccumulationPlan plan, Tensor input, TrainStep trainStep,
+        private double microBatch(int epoch, int i, Tensor x, int[] labels, AccumulationPlan plan, TrainStep trainStep,
                                   Metrics metrics) {
-            int n = b.size();
-            Tensor x = input.narrow(n);
-            backend.imagesToTensor(b.pixels(), n, config.size(), config.size(), config.mean(), config.std(), x);
-            model.setStepSeed(new SplittableRandom(config.seed() ^ ((long) epoch << 32 | i)).nextLong());
-            TrainStep.Output o = trainStep.microBatch(x, b.labels(), plan.lossScale(i));
+            model.setStepSeed(new SplittableRandom(s.seed() ^ ((long) epoch << 32 | i)).nextLong());
+            TrainStep.Output o = trainStep.microBatch(x, labels, plan.lossScale(i));
             if (!Double.isFinite(o.loss())) {
                 throw new TrainingDivergedException("loss became " + o.loss() + " at epoch " + (epoch + 1)
                         + ", micro-batch " + (i + 1) + " (update " + (state.updates() + 1) + "); "
-                        + (Files.exists(files.last()) ? "the last good checkpoint is " + files.last()
-                        : "no checkpoint was written yet") + ". Try a lower --lr or --clip-norm.");
+                        + (files != null && Files.exists(files.last()) ? "the last good checkpoint is " + files.last()
+                        : "no checkpoint was written yet")
+                        + ". Try a lower learning rate or gradient clipping.");
             }
-            metrics.addBatch(o.loss(), Metrics.argmax(o.logits(), n, classes), b.labels());
+            metrics.addBatch(o.loss(), Metrics.argmax(o.logits(), labels.length, s.trainData().classes().size()),
+                    labels);
             return o.loss();
         }
 
@@ -275,11 +271,170 @@ public final class Trainer {
         }
     }
 
-    /** One epoch's training scores and throughput; {@code stopped} when a stop or --max-steps ended the run in it. */
+    /** One epoch's training scores and throughput; {@code stopped} when a stop or the step limit ended the run in it. */
     private record EpochOutcome(MetricsSummary train, boolean stopped, double imagesPerSecond) {
     }
 
     private static String f(double v) {
-        return String.format(java.util.Locale.ROOT, "%.4f", v);
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    /**
+     * Builds a {@link Trainer}. Defaults: unweighted cross-entropy, Adam at 1e-3 with a constant
+     * rate, 10 epochs of batch 32 without accumulation, samples shuffled with seed 42, no gradient
+     * clipping, no step limit, no test data and no run directory.
+     */
+    public static final class Builder {
+        private final Model model;
+        private final DataSource trainData;
+        private final List<TrainingListener> listeners = new ArrayList<>();
+        private DataSource testData;
+        private CrossEntropyLoss loss = CrossEntropyLoss.unweighted();
+        private OptimizerConfig optimizer = OptimizerConfig.adam();
+        private ToDoubleFunction<String> lrScale = name -> 1.0;
+        private double learningRate = 1e-3;
+        private Schedule schedule = Schedule.constant();
+        private int warmupSteps;
+        private double clipNorm;
+        private int epochs = 10;
+        private int batchSize = 32;
+        private int accumulationSteps = 1;
+        private Sampler sampler;
+        private long seed = 42;
+        private long maxSteps;
+        private Path runDir;
+        private boolean resume;
+        private Map<String, String> modelMetadata = Map.of();
+        private Map<String, ?> description;
+
+        private Builder(Model model, DataSource trainData) {
+            if (model == null || trainData == null) {
+                throw new IllegalArgumentException("Trainer: a model and training data are required");
+            }
+            this.model = model;
+            this.trainData = trainData;
+        }
+
+        /** Data scored after every epoch (loss, accuracy, precision, recall, F1); the best F1's weights are kept. */
+        public Builder testData(DataSource data) {
+            testData = data;
+            return this;
+        }
+
+        public Builder loss(CrossEntropyLoss l) {
+            loss = l;
+            return this;
+        }
+
+        public Builder optimizer(OptimizerConfig o) {
+            optimizer = o;
+            return this;
+        }
+
+        /** A multiplier of the learning rate per parameter name, e.g. a smaller rate for a pretrained backbone. */
+        public Builder learningRateScale(ToDoubleFunction<String> scaleByParameter) {
+            lrScale = scaleByParameter;
+            return this;
+        }
+
+        public Builder learningRate(double lr) {
+            learningRate = lr;
+            return this;
+        }
+
+        public Builder schedule(Schedule sch) {
+            schedule = sch;
+            return this;
+        }
+
+        /** Ramps the rate up linearly over the first {@code updates} optimizer updates. */
+        public Builder warmupSteps(int updates) {
+            warmupSteps = updates;
+            return this;
+        }
+
+        /** Clips the gradients to this global L2 norm before each update; 0 turns clipping off. */
+        public Builder clipNorm(double norm) {
+            clipNorm = norm;
+            return this;
+        }
+
+        public Builder epochs(int n) {
+            epochs = n;
+            return this;
+        }
+
+        /** Samples per micro-batch (the last of an epoch may have fewer). */
+        public Builder batchSize(int n) {
+            batchSize = n;
+            return this;
+        }
+
+        /** Micro-batches per optimizer update: the effective batch is batch size times this. */
+        public Builder accumulationSteps(int k) {
+            accumulationSteps = k;
+            return this;
+        }
+
+        /** The order of each epoch; by default {@link Sampler#shuffled} with the trainer's seed. */
+        public Builder sampler(Sampler s) {
+            sampler = s;
+            return this;
+        }
+
+        /** Seeds dropout masks (and the default sampler): equal seeds give equal runs. */
+        public Builder seed(long s) {
+            seed = s;
+            return this;
+        }
+
+        /** Stops after this many optimizer updates (0: no limit), saving as a stop does. */
+        public Builder maxSteps(long updates) {
+            maxSteps = updates;
+            return this;
+        }
+
+        /**
+         * Where the log ({@code metrics.jsonl}, {@code metrics.csv}) and the checkpoints
+         * ({@code last.safetensors}, {@code best.safetensors}, the optimizer state) go; created when the
+         * run starts, refused if it already holds a run.
+         */
+        public Builder runDirectory(Path dir) {
+            runDir = dir;
+            return this;
+        }
+
+        /** Continues the run in {@link #runDirectory} from its last checkpoint, exactly (same seed, same result). */
+        public Builder resume(boolean on) {
+            resume = on;
+            return this;
+        }
+
+        /** Metadata saved with every checkpoint, e.g. what it takes to rebuild the model. */
+        public Builder modelMetadata(Map<String, String> metadata) {
+            modelMetadata = Map.copyOf(metadata);
+            return this;
+        }
+
+        /** How the run was asked for (any JSON-serialisable values), saved as the run directory's config.json. */
+        public Builder description(Map<String, ?> runDescription) {
+            description = runDescription;
+            return this;
+        }
+
+        public Builder listener(TrainingListener l) {
+            listeners.add(l);
+            return this;
+        }
+
+        /** Checks every value; throws {@link IllegalArgumentException} naming the setting and what it must be. */
+        public Trainer build() {
+            TrainerSettings s = new TrainerSettings(model, trainData, testData, loss, optimizer, lrScale, learningRate,
+                    schedule, warmupSteps, clipNorm, epochs, batchSize, accumulationSteps,
+                    sampler != null ? sampler : Sampler.shuffled(seed), seed, maxSteps, runDir, resume, modelMetadata,
+                    description);
+            s.validate();
+            return new Trainer(s, listeners);
+        }
     }
 }

@@ -1,8 +1,10 @@
 package dev.gargoyle.train;
 
-/** Training stopped because a loss was not finite; the message names the epoch and step. */
-public final class TrainingDivergedException extends RuntimeException {
-    public TrainingDivergedException(String message) {
+import dev.gargoyle.tensor.GargoyleException;
+
+/** A loss that is no longer a number stopped the run; the message names the epoch, micro-batch and update. */
+public final class TrainingDivergedException extends GargoyleException {
+    TrainingDivergedException(String message) {
         super(message);
     }
 }

@@ -27,10 +27,17 @@ public interface TrainingListener {
     default void onEpochEnd(EpochRecord record) {
     }
 
-    /** What a run is: for headers and progress bars. */
+    /**
+     * What a run is, for headers, progress bars and plots: its directory (null without one), device,
+     * classes, sample counts, batching, epochs (the first to run, counted from 1), parameters, and the
+     * epochs a resumed run already logged.
+     */
     record RunInfo(java.nio.file.Path runDir, String device, String backend, java.util.List<String> classes,
                    int trainImages, int testImages, int batchSize, int accumulationSteps, int epochs,
-                   int firstEpoch, long parameters) {
+                   int firstEpoch, long parameters, java.util.List<EpochRecord> history) {
+        public RunInfo {
+            history = java.util.List.copyOf(history);
+        }
     }
 
     /**

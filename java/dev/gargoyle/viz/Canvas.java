@@ -4,6 +4,7 @@ import static org.bytedeco.opencv.global.opencv_core.CV_64FC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8U;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 
+import dev.gargoyle.train.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -215,7 +216,7 @@ final class Canvas {
         return lines;
     }
 
-    /** Encodes {@code bgr} as PNG and writes it atomically ({@link PictureFiles}). */
+    /** Encodes {@code bgr} as PNG and writes it atomically ({@link AtomicFiles}). */
     static void writePng(Path file, Mat bgr) throws IOException {
         BytePointer encoded = new BytePointer();
         // Level 9 rather than OpenCV's fast default: these pictures are written once and kept.
@@ -225,6 +226,6 @@ final class Canvas {
         }
         byte[] bytes = new byte[(int) encoded.limit()];
         encoded.get(bytes);
-        PictureFiles.write(file, bytes);
+        AtomicFiles.write(file, bytes);
     }
 }

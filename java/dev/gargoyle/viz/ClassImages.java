@@ -3,6 +3,7 @@ package dev.gargoyle.viz;
 import static org.bytedeco.opencv.global.opencv_core.CV_32FC1;
 
 import dev.gargoyle.nn.Model;
+import dev.gargoyle.nn.Softmax;
 import dev.gargoyle.tensor.Shape;
 import dev.gargoyle.tensor.Tensor;
 import java.util.SplittableRandom;

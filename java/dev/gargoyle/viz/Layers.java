@@ -1,12 +1,11 @@
 package dev.gargoyle.viz;
 
-import dev.gargoyle.nn.AheNet;
+import dev.gargoyle.models.AheNet;
 import dev.gargoyle.nn.Model;
 import dev.gargoyle.nn.Module;
 import dev.gargoyle.nn.Sequential;
 import dev.gargoyle.tensor.Shape;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,19 +57,19 @@ public final class Layers {
         });
         String name = text.trim();
         if (name.matches("\\d+")) {
-            String[] convs = AheNet.convLayerNames();
+            List<String> convs = AheNet.convLayers();
             int i = Integer.parseInt(name);
-            if (i >= 1 && i <= convs.length && maps.containsKey(convs[i - 1])) {
-                return convs[i - 1];
+            if (i >= 1 && i <= convs.size() && maps.containsKey(convs.get(i - 1))) {
+                return convs.get(i - 1);
             }
         }
         if (maps.containsKey(name)) {
             return name;
         }
         List<String> valid = new ArrayList<>();
-        String[] convs = AheNet.convLayerNames();
-        if (Arrays.stream(convs).allMatch(maps::containsKey)) {
-            valid.add("1-" + convs.length + " (the conv layers " + String.join(", ", convs) + ")");
+        List<String> convs = AheNet.convLayers();
+        if (maps.keySet().containsAll(convs)) {
+            valid.add("1-" + convs.size() + " (the conv layers " + String.join(", ", convs) + ")");
         }
         valid.addAll(maps.keySet());
         throw new IllegalArgumentException("no feature-map layer '" + text + "'; layers are: "
@@ -79,12 +78,7 @@ public final class Layers {
 
     /** A short name for titles: {@code conv 5 (features.16)} for an AHE conv layer, else the name. */
     public static String describe(String layer) {
-        String[] convs = AheNet.convLayerNames();
-        for (int i = 0; i < convs.length; i++) {
-            if (convs[i].equals(layer)) {
-                return "conv " + (i + 1) + " (" + layer + ")";
-            }
-        }
-        return layer;
+        int i = AheNet.convLayers().indexOf(layer);
+        return i < 0 ? layer : "conv " + (i + 1) + " (" + layer + ")";
     }
 }

@@ -6,8 +6,7 @@ import dev.gargoyle.data.Epoch;
 import dev.gargoyle.data.ImageFolder;
 import dev.gargoyle.data.LoaderOptions;
 import dev.gargoyle.data.Sample;
-import dev.gargoyle.data.Seeds;
-import dev.gargoyle.nn.AheNet;
+import dev.gargoyle.models.AheNet;
 import dev.gargoyle.nn.ForwardHook;
 import dev.gargoyle.nn.Model;
 import dev.gargoyle.nn.Module;
@@ -16,6 +15,7 @@ import dev.gargoyle.tensor.Backend;
 import dev.gargoyle.tensor.Pool2dSpec;
 import dev.gargoyle.tensor.Shape;
 import dev.gargoyle.tensor.Tensor;
+import dev.gargoyle.train.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -118,25 +118,13 @@ public final class UnitProbe {
     }
 
     /**
-     * The AHE model's probed layers: {@code conv1..conv5} read after each conv's batch-norm and ReLU
-     * ({@code features.2, 6, 10, 14, 18}) and {@code fc1, fc2}, the ReLUs after the two hidden
-     * Linear layers ({@code classifier.3, classifier.6}).
+     * The AHE model's probed layers ({@link AheNet#probeLayers()}), checked against {@code model}.
      *
      * @throws IllegalArgumentException when the model does not have the AHE layout
      */
     public static List<ProbedLayer> aheLayers(Model model) {
         List<ProbedLayer> out = new ArrayList<>();
-        String[] convs = AheNet.convLayerNames();
-        for (int i = 0; i < convs.length; i++) {
-            int at = Integer.parseInt(convs[i].substring(convs[i].lastIndexOf('.') + 1));
-            out.add(new ProbedLayer("conv" + (i + 1), "features." + (at + 2)));
-        }
-        int fc = 0;
-        for (Map.Entry<String, Module> e : model.modules().entrySet()) {
-            if (e.getKey().startsWith("classifier.") && e.getValue() instanceof ReLU) {
-                out.add(new ProbedLayer("fc" + (++fc), e.getKey()));
-            }
-        }
+        AheNet.probeLayers().forEach((name, module) -> out.add(new ProbedLayer(name, module)));
         for (ProbedLayer l : out) {
             if (!(model.modules().get(l.module()) instanceof ReLU)) {
                 throw new IllegalArgumentException("not an AHE model: expected a ReLU at " + l.module());

@@ -3,7 +3,7 @@ package dev.gargoyle.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gargoyle.data.SampleData;
+import dev.gargoyle.cli.sample.SampleData;
 import dev.gargoyle.tensor.HostBuffer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gargoyle.nn.AheNet;
+import dev.gargoyle.models.AheNet;
 import dev.gargoyle.nn.BatchNorm2d;
 import dev.gargoyle.nn.Conv2d;
 import dev.gargoyle.nn.MaxPool2d;
@@ -35,7 +35,7 @@ class ShapeSetsTest {
     @ParameterizedTest
     @CsvSource({"64, 64", "3, 32", "5, 48"})
     void aheShapesAreTheModelsLayerShapes(int batch, int size) {
-        Module features = AheNet.create(10, size, 0.25).children().get("features");
+        Module features = AheNet.of(AheNet.unnamedClasses(10), size, 0.25).network().children().get("features");
         Map<String, Shape> inputs = new LinkedHashMap<>();
         Map<String, Module> modules = new LinkedHashMap<>();
         Shape shape = Shape.of(batch, 3, size, size);

@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gargoyle.data.SampleData;
+import dev.gargoyle.cli.sample.SampleData;
+import dev.gargoyle.models.AheNet;
 import dev.gargoyle.nn.Model;
 import dev.gargoyle.tensor.Backend;
 import dev.gargoyle.tensor.Backends;
 import dev.gargoyle.tensor.Device;
 import dev.gargoyle.tensor.Shape;
 import dev.gargoyle.train.Checkpoint;
-import dev.gargoyle.train.ModelSpec;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,12 +40,10 @@ class VizCommandsTest {
         try (Stream<Path> files = Files.list(data.resolve("test/gargoyle"))) {
             image = files.sorted().findFirst().orElseThrow();
         }
-        ModelSpec spec = new ModelSpec(SampleData.CLASSES, 16, new float[] {0.5f, 0.5f, 0.5f},
-                new float[] {0.5f, 0.5f, 0.5f}, 0.25);
+        AheNet net = AheNet.of(SampleData.CLASSES, 16, 0.25);
         weights = dir.resolve("w.safetensors");
-        try (Backend b = Backends.create(Device.cpu());
-             Model m = new Model(spec.newNetwork(), b, 3, Shape.of(3, 16, 16))) {
-            Checkpoint.save(weights, m, spec, Map.of());
+        try (Backend b = Backends.create(Device.cpu()); Model m = net.build(b, 3)) {
+            Checkpoint.save(weights, m, net.metadata());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.gargoyle.data;
 
+import dev.gargoyle.cli.sample.SampleData;
 import dev.gargoyle.tensor.HostBuffer;
 import java.nio.file.Path;
 import org.slf4j.Logger;

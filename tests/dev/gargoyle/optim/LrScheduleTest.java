@@ -1,8 +1,6 @@
 package dev.gargoyle.optim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +8,7 @@ class LrScheduleTest {
 
     @Test
     void stepDecaysEveryPeriodOfEpochs() {
-        LrSchedule s = LrSchedule.parse("step:2:0.5", 1.0, 10, 100);
+        LrSchedule s = Schedule.step(2, 0.5).rates(1.0, 10, 100);
         assertEquals(1.0, s.lr(0));
         assertEquals(1.0, s.lr(19));
         assertEquals(0.5, s.lr(20));
@@ -19,7 +17,7 @@ class LrScheduleTest {
 
     @Test
     void cosineGoesFromLrToZeroOverAllUpdates() {
-        LrSchedule s = LrSchedule.parse("cosine", 0.1, 10, 100);
+        LrSchedule s = Schedule.cosine().rates(0.1, 10, 100);
         assertEquals(0.1, s.lr(0), 1e-12);
         assertEquals(0.05, s.lr(50), 1e-12);
         assertEquals(0.0, s.lr(100), 1e-12);
@@ -31,12 +29,5 @@ class LrScheduleTest {
         assertEquals(0.25, s.lr(0));
         assertEquals(1.0, s.lr(3));
         assertEquals(1.0, s.lr(10));
-    }
-
-    @Test
-    void unknownScheduleNamesTheAcceptedForms() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> LrSchedule.parse("linear", 1, 1, 1));
-        assertTrue(e.getMessage().contains("constant, step[:EPOCHS[:GAMMA]] or cosine"), e.getMessage());
     }
 }

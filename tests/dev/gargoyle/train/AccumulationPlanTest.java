@@ -12,7 +12,7 @@ class AccumulationPlanTest {
     @Test
     void groupsOfKWithAShorterLastGroupScaledByItsOwnSamples() {
         // 7 micro-batches of 4 and a last one of 2, k = 3: updates over 12, 12 and 4 + 2 = 6 samples.
-        AccumulationPlan plan = new AccumulationPlan(new int[] {4, 4, 4, 4, 4, 4, 4, 2}, 3);
+        AccumulationPlan plan = new AccumulationPlan(new double[] {4, 4, 4, 4, 4, 4, 4, 2}, 3);
         assertEquals(3, plan.updates());
         assertEquals(4f / 12, plan.lossScale(0));
         assertEquals(4f / 12, plan.lossScale(5));
@@ -24,12 +24,12 @@ class AccumulationPlanTest {
         assertFalse(plan.endsUpdate(6));
         assertTrue(plan.endsUpdate(7));
         assertEquals(2, plan.groupLength(6));
-        assertEquals(6, plan.groupSamples(7));
+        assertEquals(6, plan.groupWeight(7));
     }
 
     @Test
     void scalesOfEachGroupSumToOne() {
-        AccumulationPlan plan = new AccumulationPlan(new int[] {5, 5, 5, 5, 3}, 2);
+        AccumulationPlan plan = new AccumulationPlan(new double[] {5, 5, 5, 5, 3}, 2);
         double sum = 0;
         for (int i = 0; i < plan.microBatches(); i++) {
             sum += plan.lossScale(i);
@@ -42,7 +42,7 @@ class AccumulationPlanTest {
 
     @Test
     void kOfOneIsPlainTraining() {
-        AccumulationPlan plan = new AccumulationPlan(new int[] {8, 8, 3}, 1);
+        AccumulationPlan plan = new AccumulationPlan(new double[] {8, 8, 3}, 1);
         assertEquals(3, plan.updates());
         for (int i = 0; i < 3; i++) {
             assertEquals(1f, plan.lossScale(i));
@@ -53,7 +53,7 @@ class AccumulationPlanTest {
     @Test
     void refusesZeroK() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new AccumulationPlan(new int[] {1}, 0));
+                () -> new AccumulationPlan(new double[] {1}, 0));
         assertTrue(e.getMessage().contains("accumulation steps"));
     }
 }

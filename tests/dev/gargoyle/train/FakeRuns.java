@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.Random;
 
 /** Plausible epoch records for tests: accuracy rising, loss falling, with noise from a fixed seed. */
-final class FakeRuns {
+public final class FakeRuns {
     private FakeRuns() {
     }
 
-    static List<EpochRecord> records(int epochs, int classes, long seed) {
+    public static List<EpochRecord> records(int epochs, int classes, long seed) {
         Random random = new Random(seed);
         List<EpochRecord> out = new ArrayList<>();
         for (int e = 1; e <= epochs; e++) {
@@ -21,7 +21,7 @@ final class FakeRuns {
     }
 
     /** Scores of {@code n} samples where a sample is right with probability {@code skill}. */
-    static MetricsSummary split(Random random, int classes, int n, double skill, double lossScale) {
+    public static MetricsSummary split(Random random, int classes, int n, double skill, double lossScale) {
         Metrics metrics = new Metrics(classes);
         for (int i = 0; i < n; i++) {
             int actual = random.nextInt(classes);

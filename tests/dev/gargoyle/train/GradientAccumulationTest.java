@@ -3,8 +3,9 @@ package dev.gargoyle.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gargoyle.nn.AheNet;
+import dev.gargoyle.models.AheNet;
 import dev.gargoyle.nn.Conv2d;
+import dev.gargoyle.nn.CrossEntropyLoss;
 import dev.gargoyle.nn.Flatten;
 import dev.gargoyle.nn.Linear;
 import dev.gargoyle.nn.MaxPool2d;
@@ -70,11 +71,11 @@ class GradientAccumulationTest {
                                  int k) {
         try (Model model = new Model(net.get(), backend, 3, Shape.of(3, side, side));
              Sgd sgd = new Sgd(model, name -> 1.0, 0.9, 1e-3, false);
-             TrainStep step = new TrainStep(model, sgd, 0)) {
+             TrainStep step = new TrainStep(model, sgd, CrossEntropyLoss.unweighted(), 0)) {
             if (eval) {
                 model.eval();
             }
-            AccumulationPlan plan = new AccumulationPlan(batchSizes, k);
+            AccumulationPlan plan = new AccumulationPlan(Arrays.stream(batchSizes).asDoubleStream().toArray(), k);
             int start = 0;
             int image = 3 * side * side;
             for (int i = 0; i < batchSizes.length; i++) {
@@ -137,7 +138,7 @@ class GradientAccumulationTest {
     private static float[] trainWithLastGroupScaledByOneOverK(float[][] d) {
         try (Model model = new Model(smallNet(), backend, 3, Shape.of(3, 8, 8));
              Sgd sgd = new Sgd(model, name -> 1.0, 0.9, 1e-3, false);
-             TrainStep step = new TrainStep(model, sgd, 0)) {
+             TrainStep step = new TrainStep(model, sgd, CrossEntropyLoss.unweighted(), 0)) {
             int[] sizes = {2, 2, 2, 2, 2, 2, 2, 1};
             int start = 0;
             for (int i = 0; i < sizes.length; i++) {
@@ -169,7 +170,7 @@ class GradientAccumulationTest {
     @Test
     void aheNetWithEvalModeBatchNormAccumulatesLikeOneBigBatch() {
         float[][] d = data(8, 16);
-        Supplier<Module> net = () -> AheNet.create(CLASSES, 16, 0.25);
+        Supplier<Module> net = () -> AheNet.of(AheNet.unnamedClasses(CLASSES), 16, 0.25).network();
         float[] accumulated = train(net, 16, true, d, new int[] {2, 2, 2, 2}, 4);
         float[] whole = train(net, 16, true, d, new int[] {8}, 1);
         assertClose("AheNet 4 x 2 accumulated vs 8 at once", whole, accumulated, 1e-4);

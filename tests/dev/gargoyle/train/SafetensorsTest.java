@@ -180,10 +180,10 @@ class SafetensorsTest {
         }
     }
 
-    private SafetensorsException readCorrupt(String name, byte[] bytes) throws IOException {
+    private CheckpointException readCorrupt(String name, byte[] bytes) throws IOException {
         Path file = dir.resolve(name);
         Files.write(file, bytes);
-        SafetensorsException e = assertThrows(SafetensorsException.class, () -> Safetensors.read(file));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> Safetensors.read(file));
         assertTrue(e.getMessage().startsWith(file.toString()), "names the file: " + e.getMessage());
         return e;
     }
@@ -285,7 +285,10 @@ class SafetensorsTest {
         // A non-empty directory at the target makes the final rename fail after all data was written.
         Path target = dir.resolve("blocked.safetensors");
         Files.createDirectories(target.resolve("child"));
-        assertThrows(IOException.class, () -> Safetensors.write(target, sampleTensors(), Map.of()));
+        CheckpointException e = assertThrows(CheckpointException.class,
+                () -> Safetensors.write(target, sampleTensors(), Map.of()));
+        assertTrue(e.getMessage().startsWith(target + ": cannot write: "), e.getMessage());
+        assertTrue(e.getCause() instanceof IOException, String.valueOf(e.getCause()));
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(List.of(target), files.toList());
         }
@@ -301,7 +304,7 @@ class SafetensorsTest {
         expected.put("features.1.running_mean", Shape.of(4));
         expected.put("classifier.1.weight", Shape.of(3, 2));
         Map<String, TensorData> actual = sampleTensors();
-        SafetensorsException e = assertThrows(SafetensorsException.class,
+        CheckpointException e = assertThrows(CheckpointException.class,
                 () -> Safetensors.requireShapes(file, expected, actual));
         assertMentions(e, file.toString(), "1 missing, 1 unexpected, 2 mis-shaped",
                 "missing    features.1.running_mean [4]",

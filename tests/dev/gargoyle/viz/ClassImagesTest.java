@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gargoyle.nn.Model;
+import dev.gargoyle.nn.Softmax;
 import dev.gargoyle.reference.InputRef;
 import dev.gargoyle.reference.OptimizerRef;
 import dev.gargoyle.tensor.Backend;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gargoyle.nn.AheNet;
+import dev.gargoyle.models.AheNet;
 import dev.gargoyle.nn.Model;
 import dev.gargoyle.tensor.Backend;
 import dev.gargoyle.tensor.Backends;
@@ -134,7 +134,7 @@ class FeatureMapsTest {
 
     @Test
     void layersAreFoundByConvNumberOrNameAndOthersAreListed() {
-        try (Model ahe = new Model(AheNet.create(4, 16, 0.25), backend, 1, Shape.of(3, 16, 16))) {
+        try (Model ahe = AheNet.of(AheNet.unnamedClasses(4), 16, 0.25).build(backend, 1)) {
             assertEquals("features.0", Layers.featureLayer(ahe, "1"));
             assertEquals("features.16", Layers.featureLayer(ahe, "5"));
             assertEquals("features.2", Layers.featureLayer(ahe, "features.2"));

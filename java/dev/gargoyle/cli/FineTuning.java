@@ -1,10 +1,10 @@
-package dev.gargoyle.train;
+package dev.gargoyle.cli;
 
+import dev.gargoyle.models.AheNet;
 import dev.gargoyle.nn.Model;
-import dev.gargoyle.optim.Adam;
-import dev.gargoyle.optim.Optimizer;
-import dev.gargoyle.optim.Sgd;
-import java.io.IOException;
+import dev.gargoyle.optim.OptimizerConfig;
+import dev.gargoyle.train.Checkpoint;
+import dev.gargoyle.train.Safetensors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -18,14 +18,14 @@ import java.util.regex.Pattern;
  * learning rate for the backbone ({@code --backbone-lr}); and the optimizer that goes with it.
  */
 final class FineTuning {
-    /** The last Linear of AheNet's classifier: the head that {@code --reset-head} replaces. */
-    static final String HEAD = "classifier.8.";
+    /** The parameters of AheNet's head, which {@code --reset-head} replaces. */
+    private static final String HEAD = AheNet.HEAD + ".";
     private static final Pattern RANGE = Pattern.compile("([A-Za-z_]\\w*)\\.(\\d+)-(\\d+)");
 
     private FineTuning() {
     }
 
-    static void apply(TrainConfig config, Model model, ModelSpec spec) throws IOException {
+    static void apply(TrainConfig config, Model model) {
         if (config.init() != null) {
             Safetensors.Contents contents = Safetensors.read(config.init());
             Predicate<String> skip = config.resetHead() ? name -> name.startsWith(HEAD) : name -> false;
@@ -75,16 +75,18 @@ final class FineTuning {
         return param -> layers.stream().anyMatch(l -> param.startsWith(l + "."));
     }
 
-    static Optimizer optimizer(TrainConfig config, Model model) {
-        ToDoubleFunction<String> scale = config.backboneLr() == null ? name -> 1.0
+    /** The optimizer {@code --optimizer}, {@code --momentum}, {@code --nesterov} and {@code --weight-decay} ask for. */
+    static OptimizerConfig optimizer(TrainConfig config) {
+        return switch (config.optimizer()) {
+            case "sgd" -> new OptimizerConfig.Sgd(config.momentum(), config.weightDecay(), config.nesterov());
+            case "adamw" -> OptimizerConfig.adamW(config.weightDecay());
+            default -> OptimizerConfig.adam().withWeightDecay(config.weightDecay());
+        };
+    }
+
+    /** {@code --backbone-lr} as a multiplier of {@code --lr} for every parameter outside the head. */
+    static ToDoubleFunction<String> learningRateScale(TrainConfig config) {
+        return config.backboneLr() == null ? name -> 1.0
                 : name -> name.startsWith(HEAD) ? 1.0 : config.backboneLr() / config.lr();
-        switch (config.optimizer()) {
-            case "sgd":
-                return new Sgd(model, scale, config.momentum(), config.weightDecay(), config.nesterov());
-            case "adamw":
-                return Adam.adamW(model, scale, config.weightDecay());
-            default:
-                return Adam.adam(model, scale, config.weightDecay());
-        }
     }
 }

@@ -1,10 +1,10 @@
-package dev.gargoyle.data;
+package dev.gargoyle.cli.sample;
 
-import static dev.gargoyle.data.SceneColours.CLOTH;
-import static dev.gargoyle.data.SceneColours.GLASS;
-import static dev.gargoyle.data.SceneColours.ROOF;
-import static dev.gargoyle.data.SceneColours.scalar;
-import static dev.gargoyle.data.SceneColours.shade;
+import static dev.gargoyle.cli.sample.SceneColours.CLOTH;
+import static dev.gargoyle.cli.sample.SceneColours.GLASS;
+import static dev.gargoyle.cli.sample.SceneColours.ROOF;
+import static dev.gargoyle.cli.sample.SceneColours.scalar;
+import static dev.gargoyle.cli.sample.SceneColours.shade;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 

@@ -1,4 +1,4 @@
-package dev.gargoyle.train;
+package dev.gargoyle.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,7 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gargoyle.data.SampleData;
+import dev.gargoyle.cli.sample.SampleData;
+import dev.gargoyle.train.EpochRecord;
+import dev.gargoyle.train.Safetensors;
+import dev.gargoyle.train.TensorData;
+import dev.gargoyle.train.Trainer;
+import dev.gargoyle.train.TrainingDivergedException;
+import dev.gargoyle.train.TrainingLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,15 +40,15 @@ class TrainerResumeTest {
 
     @Test
     void resumingAfterAStopMidEpochEqualsAnUninterruptedRun() throws Exception {
-        Trainer.Result whole = new Trainer(config("whole").build()).run();
+        Trainer.Result whole = Runs.train(config("whole").build());
         assertFalse(whole.stoppedEarly());
         assertEquals(2, whole.epochsCompleted());
 
-        Trainer.Result first = new Trainer(config("split").maxSteps(3).build()).run();
+        Trainer.Result first = Runs.train(config("split").maxSteps(3).build());
         assertTrue(first.stoppedEarly());
         assertEquals(3, first.updates());
         assertTrue(Files.exists(dir.resolve("split/last.safetensors")), "a stopped run still saves");
-        Trainer.Result rest = new Trainer(config("ignored").resume(dir.resolve("split")).build()).run();
+        Trainer.Result rest = Runs.train(config("ignored").resume(dir.resolve("split")).build());
         assertEquals(whole.updates(), rest.updates());
 
         Map<String, TensorData> a = Safetensors.read(dir.resolve("whole/last.safetensors")).tensors();
@@ -68,16 +74,16 @@ class TrainerResumeTest {
 
     @Test
     void aRunDirectoryIsNeverOverwritten() throws Exception {
-        new Trainer(config("once").epochs(1).maxSteps(1).build()).run();
+        Runs.train(config("once").epochs(1).maxSteps(1).build());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new Trainer(config("once").epochs(1).build()).run());
+                () -> Runs.train(config("once").epochs(1).build()));
         assertTrue(e.getMessage().contains("--resume"), e.getMessage());
     }
 
     @Test
     void aDivergingRunStopsNamingTheStepAndKeepsTheLastGoodCheckpoint() throws Exception {
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
-                () -> new Trainer(config("diverged").epochs(1).lr(1e38).build()).run());
+                () -> Runs.train(config("diverged").epochs(1).lr(1e38).build()));
         assertTrue(e.getMessage().contains("epoch 1, micro-batch 2 (update 2)"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("diverged/last.safetensors")), "no checkpoint of a diverged state");
     }

@@ -1,4 +1,4 @@
-package dev.gargoyle.data;
+package dev.gargoyle.cli.sample;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gargoyle.data.DataSplits;
+import dev.gargoyle.data.ImageFolder;
+import dev.gargoyle.data.Images;
+import dev.gargoyle.data.OpenOptions;
+import dev.gargoyle.train.DataException;
+import dev.gargoyle.train.Seeds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
-package dev.gargoyle.viz;
+package dev.gargoyle.nn;
 
-/** Class probabilities from logits, for the captions and reports of this package's tools. */
+/** Class probabilities from logits, on the host: for predictions, captions and reports. */
 public final class Softmax {
     private Softmax() {
     }

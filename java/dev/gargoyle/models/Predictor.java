@@ -1,20 +1,20 @@
-package dev.gargoyle.train;
+package dev.gargoyle.models;
 
 import dev.gargoyle.data.Images;
+import dev.gargoyle.nn.Softmax;
 import dev.gargoyle.tensor.Backend;
 import dev.gargoyle.tensor.Backends;
 import dev.gargoyle.tensor.Device;
 import dev.gargoyle.tensor.HostBuffer;
 import dev.gargoyle.tensor.Shape;
 import dev.gargoyle.tensor.Tensor;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 /**
- * Class probabilities for images from a trained checkpoint: the embedding API for JVM applications.
+ * Class probabilities for images from a trained AHE checkpoint (or any AheNet-shaped PyTorch one).
  * <pre>
  * try (Predictor p = Predictor.load(Path.of("runs/x/best.safetensors"), Device.auto())) {
  *     List&lt;Predictor.Prediction&gt; top = p.predict(Path.of("photo.jpg"), 3);
@@ -24,7 +24,7 @@ import java.util.List;
 public final class Predictor implements AutoCloseable {
     private final Backend backend;
     private final boolean ownsBackend;
-    private final Checkpoint.Loaded loaded;
+    private final AheNet.Loaded loaded;
     private final HostBuffer pixels;
     private final Tensor input;
 
@@ -32,43 +32,43 @@ public final class Predictor implements AutoCloseable {
     public record Prediction(String label, int index, double probability) {
     }
 
-    private Predictor(Backend backend, boolean ownsBackend, Checkpoint.Loaded loaded) {
+    private Predictor(Backend backend, boolean ownsBackend, AheNet.Loaded loaded) {
         this.backend = backend;
         this.ownsBackend = ownsBackend;
         this.loaded = loaded;
-        int s = loaded.spec().size();
+        int s = loaded.net().size();
         this.pixels = backend.allocateHostBuffer((long) s * s * 3);
         this.input = backend.allocate(Shape.of(1, 3, s, s));
     }
 
     /** Loads {@code weights} onto a new backend for {@code device}, owned and closed by the predictor. */
-    public static Predictor load(Path weights, Device device) throws IOException {
+    public static Predictor load(Path weights, Device device) {
         Backend b = Backends.create(device);
         try {
-            return new Predictor(b, true, Checkpoint.load(weights, b));
-        } catch (IOException | RuntimeException e) {
+            return new Predictor(b, true, AheNet.load(weights, b));
+        } catch (RuntimeException e) {
             b.close();
             throw e;
         }
     }
 
     /** Loads {@code weights} onto {@code backend}, which the caller keeps owning. */
-    public static Predictor load(Path weights, Backend backend) throws IOException {
-        return new Predictor(backend, false, Checkpoint.load(weights, backend));
+    public static Predictor load(Path weights, Backend backend) {
+        return new Predictor(backend, false, AheNet.load(weights, backend));
     }
 
     public List<String> classes() {
-        return loaded.spec().classes();
+        return loaded.net().classes();
     }
 
     /** The softmax probability of every class for the image in {@code file} (any format OpenCV reads). */
     public double[] probabilities(Path file) {
-        int s = loaded.spec().size();
+        int s = loaded.net().size();
         byte[] rgb = Images.readRgb(file, s);
         pixels.buffer().clear();
         pixels.buffer().put(rgb);
-        backend.imagesToTensor(pixels, 1, s, s, loaded.spec().mean(), loaded.spec().std(), input);
-        return softmax(loaded.model().forward(input).toArray());
+        backend.imagesToTensor(pixels, 1, s, s, loaded.net().mean(), loaded.net().std(), input);
+        return Softmax.of(loaded.model().forward(input).toArray());
     }
 
     /** The {@code k} most probable classes, most probable first. */
@@ -83,23 +83,6 @@ public final class Predictor implements AutoCloseable {
         }
         all.sort(Comparator.comparingDouble(Prediction::probability).reversed());
         return all.subList(0, Math.min(k, all.size()));
-    }
-
-    static double[] softmax(float[] logits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) {
-            max = Math.max(max, v);
-        }
-        double[] p = new double[logits.length];
-        double sum = 0;
-        for (int i = 0; i < p.length; i++) {
-            p[i] = Math.exp(logits[i] - max);
-            sum += p[i];
-        }
-        for (int i = 0; i < p.length; i++) {
-            p[i] /= sum;
-        }
-        return p;
     }
 
     @Override

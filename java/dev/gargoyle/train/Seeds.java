@@ -1,17 +1,19 @@
-package dev.gargoyle.data;
+package dev.gargoyle.train;
 
 import java.util.SplittableRandom;
 
 /**
  * Derives independent seeds from a base seed and a few integers (epoch, sample index, ...), so that
- * every random choice of the data pipeline depends on what it is for and never on thread timing;
- * and the seeded permutations that the data pipeline and the unit probe order images by.
+ * every random choice of training and its data pipeline depends on what it is for and never on
+ * thread timing; and the seeded permutations that samplers, splits and probes order samples by.
  */
 public final class Seeds {
-    static final long SPLIT = 0x5350_4C49_54L;
-    static final long SHUFFLE = 0x5348_5546L;
-    static final long AUGMENT = 0x4155_474DL;
-    static final long SAMPLE = 0x5341_4D50L;
+    /** Tags that keep the seeds of different uses apart. */
+    public static final long SPLIT = 0x5350_4C49_54L;
+    public static final long SHUFFLE = 0x5348_5546L;
+    public static final long AUGMENT = 0x4155_474DL;
+    public static final long SAMPLE = 0x5341_4D50L;
+    public static final long BALANCED = 0x4241_4C41L;
 
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
@@ -19,7 +21,7 @@ public final class Seeds {
     }
 
     /** SplitMix64's finaliser over the parts in turn: equal inputs give equal seeds, any change scrambles all bits. */
-    static long mix(long seed, long... parts) {
+    public static long mix(long seed, long... parts) {
         long h = scramble(seed);
         for (long part : parts) {
             h = scramble(h + GOLDEN + scramble(part + GOLDEN));

@@ -1,4 +1,4 @@
-package dev.gargoyle.train;
+package dev.gargoyle.cli;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;

@@ -1,12 +1,13 @@
-package dev.gargoyle.train;
+package dev.gargoyle.cli;
 
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Everything a training run needs, with the defaults of {@code gargoyle train}. Build one with
- * {@link #builder()}; {@link Builder#build()} checks every value and names the bad option.
+ * The options of {@code gargoyle train}, as saved in a run's {@code config.json} so that
+ * {@code --resume} rebuilds the same run. Build one with {@link #builder()}; {@link Builder#build()}
+ * checks every value and names the bad option.
  *
  * @param data         data set root, or null for the built-in sample data
  * @param out          run directory for logs, plots and checkpoints
@@ -14,6 +15,8 @@ import java.util.Locale;
  * @param backboneLr   learning rate for trainable non-head parameters when fine-tuning, or null for {@code lr}
  * @param maxSteps     stop after this many optimizer updates (0: no limit)
  * @param clipNorm     clip gradients to this global norm (0: off)
+ * @param classWeights {@code none}, {@code balanced} or one weight per class, comma-separated
+ * @param sampler      {@code uniform} (every image once per epoch) or {@code balanced} (classes drawn evenly)
  */
 public record TrainConfig(
         Path data, Path out, int epochs, int batchSize, int accumulationSteps,
@@ -21,7 +24,8 @@ public record TrainConfig(
         String schedule, int warmupSteps, double clipNorm,
         int size, boolean augment, double dropout, long seed, String device, boolean tf32, int workers,
         Path init, boolean resetHead, String freeze, Double backboneLr, Path resume, long maxSteps,
-        boolean shuffle, double valSplit, float[] mean, float[] std, boolean strict) {
+        boolean shuffle, double valSplit, float[] mean, float[] std, boolean strict, String classWeights,
+        String sampler) {
 
     public static Builder builder() {
         return new Builder();
@@ -61,6 +65,8 @@ public record TrainConfig(
         b.mean = mean.clone();
         b.std = std.clone();
         b.strict = strict;
+        b.classWeights = classWeights;
+        b.sampler = sampler;
         return b;
     }
 
@@ -103,6 +109,8 @@ public record TrainConfig(
         private float[] mean = {0.5f, 0.5f, 0.5f};
         private float[] std = {0.5f, 0.5f, 0.5f};
         private boolean strict;
+        private String classWeights = "none";
+        private String sampler = "uniform";
 
         public Builder data(Path v) { data = v; return this; }
         public Builder out(Path v) { out = v; return this; }
@@ -135,6 +143,8 @@ public record TrainConfig(
         public Builder mean(float... v) { mean = v.clone(); return this; }
         public Builder std(float... v) { std = v.clone(); return this; }
         public Builder strict(boolean v) { strict = v; return this; }
+        public Builder classWeights(String v) { classWeights = v; return this; }
+        public Builder sampler(String v) { sampler = v; return this; }
 
         /** Checks every value; throws {@link IllegalArgumentException} naming the option and what it must be. */
         public TrainConfig build() {
@@ -185,10 +195,17 @@ public record TrainConfig(
                     throw bad("--std", "positive values", Arrays.toString(std));
                 }
             }
+            Schedules.parse(schedule);
+            String weights = classWeights == null ? "none" : classWeights.trim().toLowerCase(Locale.ROOT);
+            ClassWeights.parse(weights);
+            String draw = sampler == null ? "uniform" : sampler.trim().toLowerCase(Locale.ROOT);
+            if (!draw.equals("uniform") && !draw.equals("balanced")) {
+                throw bad("--sampler", "uniform or balanced", sampler);
+            }
             return new TrainConfig(data, out, epochs, batchSize, accumulationSteps, opt, lr, momentum, weightDecay,
                     nesterov, schedule, warmupSteps, clipNorm, size, augment, dropout, seed, device, tf32, workers,
                     init, resetHead, freeze, backboneLr, resume, maxSteps, shuffle, valSplit, mean.clone(),
-                    std.clone(), strict);
+                    std.clone(), strict, weights, draw);
         }
 
         private static void positive(String option, long v) {

@@ -1,7 +1,11 @@
-package dev.gargoyle.data;
+package dev.gargoyle.cli.sample;
 
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
 
+import dev.gargoyle.data.Workers;
+import dev.gargoyle.train.DataException;
+import dev.gargoyle.train.Seeds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -210,7 +214,7 @@ public final class SampleData {
     static byte[] drawRgb(int label, int size, long seed) {
         try (BytePointer rgb = new BytePointer((long) size * size * 3); PointerScope scope = new PointerScope()) {
             Mat bgr = new SampleScenes(new SplittableRandom(seed), size).draw(label);
-            opencv_imgproc.cvtColor(bgr, ImageOps.rgbView(rgb, 0, size), opencv_imgproc.COLOR_BGR2RGB);
+            opencv_imgproc.cvtColor(bgr, new Mat(size, size, CV_8UC3, rgb), opencv_imgproc.COLOR_BGR2RGB);
             byte[] out = new byte[size * size * 3];
             rgb.get(out);
             return out;

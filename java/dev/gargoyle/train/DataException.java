@@ -1,7 +1,9 @@
-package dev.gargoyle.data;
+package dev.gargoyle.train;
+
+import dev.gargoyle.tensor.GargoyleException;
 
 /** A data set that cannot be used as asked: a missing folder, an unreadable image, mismatched classes. */
-public class DataException extends RuntimeException {
+public class DataException extends GargoyleException {
     public DataException(String message) {
         super(message);
     }

@@ -1,4 +1,4 @@
-package dev.gargoyle.data;
+package dev.gargoyle.cli.sample;
 
 import org.bytedeco.opencv.opencv_core.Scalar;
 

@@ -1,6 +1,6 @@
-package dev.gargoyle.data;
+package dev.gargoyle.cli.sample;
 
-import static dev.gargoyle.data.SceneColours.scalar;
+import static dev.gargoyle.cli.sample.SceneColours.scalar;
 
 import java.util.SplittableRandom;
 import org.bytedeco.opencv.opencv_core.Scalar;

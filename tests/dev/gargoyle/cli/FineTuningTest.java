@@ -1,4 +1,4 @@
-package dev.gargoyle.train;
+package dev.gargoyle.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,12 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gargoyle.models.AheNet;
 import dev.gargoyle.nn.Model;
 import dev.gargoyle.optim.Optimizer;
 import dev.gargoyle.tensor.Backend;
 import dev.gargoyle.tensor.Backends;
 import dev.gargoyle.tensor.Device;
 import dev.gargoyle.tensor.Shape;
+import dev.gargoyle.train.CheckpointException;
+import dev.gargoyle.train.EpochRecord;
+import dev.gargoyle.train.Safetensors;
+import dev.gargoyle.train.TensorData;
+import dev.gargoyle.train.Trainer;
+import dev.gargoyle.train.TrainingLog;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -48,7 +55,7 @@ class FineTuningTest {
     static void pretrainOnTaskA() throws Exception {
         Path taskA = Gratings.write(dir.resolve("a"), new double[] {0, 45, 90, 135}, 16, 6, 16, 1);
         taskB = Gratings.write(dir.resolve("b"), new double[] {22.5, 112.5}, 16, 16, 16, 2);
-        Trainer.Result a = new Trainer(config(taskA, "runA").epochs(6).build()).run();
+        Trainer.Result a = Runs.train(config(taskA, "runA").epochs(6).build());
         assertTrue(a.test().accuracy() >= 0.6, "task A is learnt first (chance 0.25): " + a.test().accuracy());
         pretrained = dir.resolve("runA/last.safetensors");
     }
@@ -70,12 +77,12 @@ class FineTuningTest {
     @Test
     void aFineTuneReachesTheTargetInFewerStepsThanTrainingFromScratch() throws Exception {
         int epochs = 3;
-        new Trainer(config(taskB, "finetune").epochs(epochs).init(pretrained).resetHead(true).build()).run();
+        Runs.train(config(taskB, "finetune").epochs(epochs).init(pretrained).resetHead(true).build());
         double tuned = firstEpochReaching(dir.resolve("finetune"), TARGET, epochs);
         assertTrue(tuned <= epochs, "the fine-tune reaches " + TARGET + " within " + epochs + " epochs");
 
         int budget = (int) tuned;
-        new Trainer(config(taskB, "scratch").epochs(budget).build()).run();
+        Runs.train(config(taskB, "scratch").epochs(budget).build());
         double scratch = firstEpochReaching(dir.resolve("scratch"), TARGET, budget);
         assertTrue(scratch > tuned, "from scratch, " + TARGET + " after epoch " + scratch + " of " + budget
                 + "; fine-tuned after epoch " + tuned);
@@ -83,8 +90,8 @@ class FineTuningTest {
 
     @Test
     void frozenLayersAreBitIdenticalAndKeepTheirBatchNormStatistics() throws Exception {
-        Trainer.Result r = new Trainer(config(taskB, "frozen").epochs(2).init(pretrained).resetHead(true)
-                .freeze("features.0-11").build()).run();
+        Trainer.Result r = Runs.train(config(taskB, "frozen").epochs(2).init(pretrained).resetHead(true)
+                .freeze("features.0-11").build());
         assertEquals(List.of("class0", "class1"), r.classes());
         Map<String, TensorData> before = weights(pretrained);
         Map<String, TensorData> after = weights(dir.resolve("frozen/last.safetensors"));
@@ -109,11 +116,11 @@ class FineTuningTest {
         assertEquals(Shape.of(2, 512), after.get("classifier.8.weight").shape(), "a new head for two classes");
         assertEquals(Shape.of(4, 512), before.get("classifier.8.weight").shape());
 
-        Map<String, TensorData> state = weights(dir.resolve("frozen/" + RunFiles.OPTIMIZER));
+        Map<String, TensorData> state = weights(dir.resolve("frozen/last.optimizer.safetensors"));
         long stateFloats = state.values().stream().mapToLong(t -> t.shape().numel()).sum();
         long trainable = 0;
         try (Backend backend = Backends.create(Device.cpu());
-             Checkpoint.Loaded loaded = Checkpoint.load(dir.resolve("frozen/last.safetensors"), backend)) {
+             AheNet.Loaded loaded = AheNet.load(dir.resolve("frozen/last.safetensors"), backend)) {
             for (Model.Slot s : loaded.model().slots()) {
                 int layer = s.name().startsWith("features.") ? Integer.parseInt(s.name().split("\\.")[1]) : -1;
                 if (layer < 0 || layer > 11) {
@@ -128,13 +135,12 @@ class FineTuningTest {
 
     @Test
     void aBackboneRateOfZeroTrainsOnlyTheHead() throws Exception {
-        new Trainer(config(taskB, "headonly").epochs(1).init(pretrained).resetHead(true).backboneLr(0.0).build())
-                .run();
+        Runs.train(config(taskB, "headonly").epochs(1).init(pretrained).resetHead(true).backboneLr(0.0).build());
         Map<String, TensorData> before = weights(pretrained);
         Map<String, TensorData> after = weights(dir.resolve("headonly/last.safetensors"));
         for (String name : after.keySet()) {
             boolean statistic = name.contains("running_") || name.endsWith("num_batches_tracked");
-            if (name.startsWith(FineTuning.HEAD) || statistic) {
+            if (name.startsWith(AheNet.HEAD + ".") || statistic) {
                 continue;
             }
             assertArrayEquals(before.get(name).floats(), after.get(name).floats(), 0f, name + " has rate 0");
@@ -147,8 +153,8 @@ class FineTuningTest {
     void weightsWithoutGargoyleMetadataAsPyTorchWritesThemAreAnInitToo() throws Exception {
         Path bare = dir.resolve("pytorch.safetensors");
         Safetensors.write(bare, Safetensors.read(pretrained).tensors(), Map.of());
-        new Trainer(config(taskB, "frompytorch").epochs(1).maxSteps(1).init(bare).resetHead(true)
-                .freeze("features").build()).run();
+        Runs.train(config(taskB, "frompytorch").epochs(1).maxSteps(1).init(bare).resetHead(true)
+                .freeze("features").build());
         Map<String, TensorData> before = weights(pretrained);
         Map<String, TensorData> after = weights(dir.resolve("frompytorch/last.safetensors"));
         assertArrayEquals(before.get("features.16.weight").floats(), after.get("features.16.weight").floats(), 0f);
@@ -160,8 +166,7 @@ class FineTuningTest {
     @Test
     void freezeSpecsNameLayersRangesAndPrefixes() {
         try (Backend backend = Backends.create(Device.cpu());
-             Model model = new Model(new ModelSpec(List.of("a", "b"), 16, new float[3], new float[] {1, 1, 1}, 0)
-                     .newNetwork(), backend, 1, Shape.of(3, 16, 16))) {
+             Model model = AheNet.of(List.of("a", "b"), 16, 0).build(backend, 1)) {
             Predicate<String> range = FineTuning.frozen("features.0-11", model);
             assertTrue(range.test("features.11.bias") && range.test("features.0.weight"));
             assertFalse(range.test("features.12.weight") || range.test("features.1x.weight"));
@@ -184,19 +189,18 @@ class FineTuningTest {
 
     @Test
     void aHeadOfTheWrongSizeWithoutResetIsAnErrorNamingTheTensor() {
-        SafetensorsException e = assertThrows(SafetensorsException.class,
-                () -> new Trainer(config(taskB, "noreset").epochs(1).init(pretrained).build()).run());
+        CheckpointException e = assertThrows(CheckpointException.class,
+                () -> Runs.train(config(taskB, "noreset").epochs(1).init(pretrained).build()));
         assertTrue(e.getMessage().contains("classifier.8.weight"), e.getMessage());
     }
 
     @Test
     void optimizerStateCoversOnlyUnfrozenParameters() {
         try (Backend backend = Backends.create(Device.cpu());
-             Model model = new Model(new ModelSpec(List.of("a", "b"), 16, new float[3], new float[] {1, 1, 1}, 0)
-                     .newNetwork(), backend, 1, Shape.of(3, 16, 16))) {
+             Model model = AheNet.of(List.of("a", "b"), 16, 0).build(backend, 1)) {
             model.freeze(FineTuning.frozen("features", model));
             TrainConfig config = TrainConfig.builder().size(16).build();
-            try (Optimizer opt = FineTuning.optimizer(config, model)) {
+            try (Optimizer opt = FineTuning.optimizer(config).create(model, FineTuning.learningRateScale(config))) {
                 long state = opt.stateTensors().values().stream().mapToLong(t -> t.numel()).sum();
                 long trainable = model.slots().stream().filter(s -> !s.name().startsWith("features."))
                         .mapToLong(Model.Slot::length).sum();

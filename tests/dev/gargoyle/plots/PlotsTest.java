@@ -1,10 +1,14 @@
-package dev.gargoyle.train;
+package dev.gargoyle.plots;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gargoyle.train.ConfusionMatrix;
+import dev.gargoyle.train.EpochRecord;
+import dev.gargoyle.train.FakeRuns;
+import dev.gargoyle.train.Metrics;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

@@ -1,5 +1,8 @@
-package dev.gargoyle.train;
+package dev.gargoyle.plots;
 
+import dev.gargoyle.train.AtomicFiles;
+import dev.gargoyle.train.EpochRecord;
+import dev.gargoyle.train.MetricsSummary;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -7,7 +10,6 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -231,7 +233,6 @@ public final class Plots {
         if (!ImageIO.write(image, "png", png)) {
             throw new IOException("no PNG writer available for " + file);
         }
-        byte[] bytes = png.toByteArray();
-        AtomicFiles.write(file, channel -> AtomicFiles.writeFully(channel, ByteBuffer.wrap(bytes)));
+        AtomicFiles.write(file, png.toByteArray());
     }
 }

@@ -1,4 +1,4 @@
-package dev.gargoyle.data;
+package dev.gargoyle.cli.sample;
 
 import static org.bytedeco.opencv.global.opencv_imgproc.LINE_AA;
 

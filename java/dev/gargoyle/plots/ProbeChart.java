@@ -1,5 +1,7 @@
-package dev.gargoyle.viz;
+package dev.gargoyle.plots;
 
+import dev.gargoyle.train.AtomicFiles;
+import dev.gargoyle.viz.UnitProbe;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -54,7 +56,7 @@ public final class ProbeChart {
         if (!ImageIO.write(image, "png", png)) {
             throw new IOException("no PNG writer available for " + file);
         }
-        PictureFiles.write(file, png.toByteArray());
+        AtomicFiles.write(file, png.toByteArray());
     }
 
     private static List<String> labels(UnitProbe.Result r) {

@@ -1,0 +1,160 @@
+package dev.gargoyle.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gargoyle.cli.sample.SampleData;
+import dev.gargoyle.data.Augmentation;
+import dev.gargoyle.data.DataSplits;
+import dev.gargoyle.data.ImageDataSource;
+import dev.gargoyle.data.ImageFolder;
+import dev.gargoyle.data.LoaderOptions;
+import dev.gargoyle.data.OpenOptions;
+import dev.gargoyle.models.AheNet;
+import dev.gargoyle.nn.Model;
+import dev.gargoyle.tensor.Backend;
+import dev.gargoyle.tensor.BackendOptions;
+import dev.gargoyle.tensor.Backends;
+import dev.gargoyle.tensor.Device;
+import dev.gargoyle.train.Sampler;
+import dev.gargoyle.train.Trainer;
+import dev.gargoyle.train.TrainingListener;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code gargoyle train}'s recipe: the AHE model on an image folder (or the sample data), built from
+ * the command's options with the library's parts, ready to run. Everything is checked (data,
+ * device, {@code --init}, the options together) before the run directory is created. Owns the
+ * backend and the model; closing frees both.
+ */
+final class AheTraining implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AheTraining.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CONFIG = "config.json";
+
+    private final Backend backend;
+    private final Model model;
+    private final Trainer trainer;
+
+    private AheTraining(Backend backend, Model model, Trainer trainer) {
+        this.backend = backend;
+        this.model = model;
+        this.trainer = trainer;
+    }
+
+    Trainer trainer() {
+        return trainer;
+    }
+
+    /** Where {@code gargoyle train} without {@code --data} keeps its generated sample data. */
+    static Path sampleCache() {
+        String env = System.getenv("GARGOYLE_CACHE");
+        return env != null && !env.isBlank() ? Path.of(env)
+                : Path.of(System.getProperty("user.home"), ".cache", "gargoyle");
+    }
+
+    /** The run {@code requested} asks for (a resumed run keeps its saved options), on a new backend. */
+    static AheTraining prepare(TrainConfig requested, List<TrainingListener> listeners) {
+        boolean resuming = requested.resume() != null;
+        TrainConfig config = resuming ? resumed(requested) : requested;
+        if (!resuming) {
+            requireNewRunDirectory(config.out());
+        }
+        Path dataRoot = config.data() != null ? config.data() : SampleData.ensure(sampleCache());
+        DataSplits splits = ImageFolder.open(dataRoot, OpenOptions.defaults().withValSplit(config.valSplit())
+                .withSeed(config.seed()).withStrict(config.strict()).withThreads(config.workers()));
+        for (var skipped : splits.skipped()) {
+            LOG.warn("skipped unreadable image {}: {}", skipped.path(), skipped.reason());
+        }
+        AheNet net = new AheNet(splits.classes(), config.size(), config.mean(), config.std(), config.dropout());
+        LoaderOptions training = new LoaderOptions(config.batchSize(), config.size(),
+                config.augment() ? Augmentation.standard() : Augmentation.none(), true, config.seed(),
+                config.workers(), 3);
+        ImageDataSource train = new ImageDataSource(splits.train(), training, config.mean(), config.std());
+        ImageDataSource test = new ImageDataSource(splits.test(), training.withAugmentation(Augmentation.none()),
+                config.mean(), config.std());
+        Backend backend = Backends.create(Device.parse(config.device()), new BackendOptions(config.tf32(), false));
+        Model model = null;
+        try {
+            LOG.info("device: {} ({})", backend.device(), backend.describe());
+            model = net.build(backend, config.seed());
+            FineTuning.apply(config, model);
+            Map<String, Object> description = new LinkedHashMap<>();
+            description.put("config", config);
+            description.put("data_root", dataRoot.toAbsolutePath().toString());
+            Trainer.Builder b = Trainer.builder(model, train).testData(test)
+                    .loss(ClassWeights.parse(config.classWeights()).apply(train.classCounts()))
+                    .optimizer(FineTuning.optimizer(config)).learningRateScale(FineTuning.learningRateScale(config))
+                    .learningRate(config.lr()).schedule(Schedules.parse(config.schedule()))
+                    .warmupSteps(config.warmupSteps()).clipNorm(config.clipNorm()).epochs(config.epochs())
+                    .batchSize(config.batchSize()).accumulationSteps(config.accumulationSteps())
+                    .sampler(sampler(config)).seed(config.seed()).maxSteps(config.maxSteps())
+                    .runDirectory(resuming ? config.resume() : config.out()).resume(resuming)
+                    .modelMetadata(net.metadata()).description(description);
+            listeners.forEach(b::listener);
+            return new AheTraining(backend, model, b.build());
+        } catch (RuntimeException e) {
+            if (model != null) {
+                model.close();
+            }
+            backend.close();
+            throw e;
+        }
+    }
+
+    private static Sampler sampler(TrainConfig config) {
+        if (config.sampler().equals("balanced")) {
+            return Sampler.balanced(config.seed());
+        }
+        return config.shuffle() ? Sampler.shuffled(config.seed()) : Sampler.inOrder();
+    }
+
+    private static void requireNewRunDirectory(Path out) {
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new IllegalArgumentException("--out " + out + " is a file; expected a directory for the run");
+        }
+        if (Trainer.holdsRun(out)) {
+            throw new IllegalArgumentException("--out " + out + " already holds a training run; continue it with --resume "
+                    + out + " or choose another --out");
+        }
+    }
+
+    /**
+     * The saved options of the run in {@code --resume}, with what may change on resume taken from
+     * {@code requested}: epochs, max steps, device and workers (none of which changes the numbers
+     * already computed).
+     */
+    private static TrainConfig resumed(TrainConfig requested) {
+        Path dir = requested.resume();
+        Path file = dir.resolve(CONFIG);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("--resume " + dir + ": missing " + CONFIG
+                    + " (expected a run directory written by gargoyle train)");
+        }
+        TrainConfig saved;
+        try {
+            JsonNode node = JSON.readTree(file.toFile()).get("config");
+            saved = JSON.treeToValue(node, TrainConfig.class);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": not the configuration of a gargoyle train run: "
+                    + e.getMessage(), e);
+        }
+        return saved.toBuilder().out(dir).resume(dir).epochs(requested.epochs()).maxSteps(requested.maxSteps())
+                .device(requested.device()).workers(requested.workers()).build();
+    }
+
+    @Override
+    public void close() {
+        try {
+            model.close();
+        } finally {
+            backend.close();
+        }
+    }
+}
