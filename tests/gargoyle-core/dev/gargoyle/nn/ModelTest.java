@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gargoyle.reference.ReferenceBackend;
 import dev.gargoyle.tensor.Backend;
-import dev.gargoyle.tensor.Backends;
-import dev.gargoyle.tensor.Device;
 import dev.gargoyle.tensor.Shape;
 import dev.gargoyle.tensor.Tensor;
 import java.util.ArrayList;
@@ -26,7 +25,7 @@ class ModelTest {
 
     @BeforeAll
     static void open() {
-        backend = Backends.create(Device.cpu());
+        backend = ReferenceBackend.create();
     }
 
     @AfterAll
