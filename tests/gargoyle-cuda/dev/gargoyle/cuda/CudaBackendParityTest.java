@@ -1,6 +1,6 @@
 package dev.gargoyle.cuda;
 
-import dev.gargoyle.GpuTest;
+import dev.gargoyle.testing.GpuTest;
 import dev.gargoyle.parity.BackendParityTests;
 import dev.gargoyle.tensor.Backend;
 import dev.gargoyle.tensor.Backends;

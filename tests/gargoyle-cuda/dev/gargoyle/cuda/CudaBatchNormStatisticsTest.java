@@ -5,7 +5,7 @@ import static dev.gargoyle.parity.Scope.read;
 import static dev.gargoyle.parity.Scope.uniform;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gargoyle.GpuTest;
+import dev.gargoyle.testing.GpuTest;
 import dev.gargoyle.reference.BatchNormRef;
 import dev.gargoyle.parity.Scope;
 import dev.gargoyle.tensor.Backend;

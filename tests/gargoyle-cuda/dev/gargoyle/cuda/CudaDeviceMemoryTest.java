@@ -3,7 +3,7 @@ package dev.gargoyle.cuda;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gargoyle.GpuTest;
+import dev.gargoyle.testing.GpuTest;
 import dev.gargoyle.parity.ConvBlock;
 import dev.gargoyle.parity.Scope;
 import dev.gargoyle.tensor.Backend;

@@ -4,7 +4,7 @@ import static dev.gargoyle.cuda.Compare.assertNormClose;
 import static dev.gargoyle.parity.Scope.read;
 import static dev.gargoyle.parity.Scope.uniform;
 
-import dev.gargoyle.GpuTest;
+import dev.gargoyle.testing.GpuTest;
 import dev.gargoyle.parity.Scope;
 import dev.gargoyle.tensor.Backend;
 import dev.gargoyle.tensor.Backends;

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gargoyle.GpuTest;
+import dev.gargoyle.testing.GpuTest;
 import dev.gargoyle.tensor.DropoutRandom;
 import java.util.SplittableRandom;
 import org.bytedeco.cuda.cudart.CUstream_st;

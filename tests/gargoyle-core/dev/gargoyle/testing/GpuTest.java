@@ -1,4 +1,4 @@
-package dev.gargoyle;
+package dev.gargoyle.testing;
 
 import dev.gargoyle.tensor.Backends;
 import dev.gargoyle.tensor.Device;

@@ -1,4 +1,4 @@
-package dev.gargoyle;
+package dev.gargoyle.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
