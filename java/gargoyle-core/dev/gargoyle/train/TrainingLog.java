@@ -76,8 +76,13 @@ public final class TrainingLog {
      * Reads every record of a {@value #JSONL} file. An unreadable last line is taken for a write cut short
      * by a crash and skipped with a warning; an unreadable line elsewhere is an error naming file and line.
      */
-    public static List<EpochRecord> read(Path jsonlFile) throws IOException {
-        List<String> lines = Files.readAllLines(jsonlFile, StandardCharsets.UTF_8);
+    public static List<EpochRecord> read(Path jsonlFile) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(jsonlFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw CheckpointException.io(jsonlFile, "read", e);
+        }
         List<EpochRecord> out = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
@@ -87,11 +92,11 @@ public final class TrainingLog {
             try {
                 out.add(EpochRecordJson.fromJson(JSON.readTree(line)));
             } catch (JsonProcessingException | IllegalArgumentException e) {
-                String problem = jsonlFile + ":" + (i + 1) + ": not an epoch record: " + e.getMessage();
+                String problem = "line " + (i + 1) + ": not an epoch record: " + e.getMessage();
                 if (i == lines.size() - 1) {
-                    log.warn("{} (ignoring a torn last line)", problem);
+                    log.warn("{}:{} (ignoring a torn last line)", jsonlFile, problem);
                 } else {
-                    throw new IOException(problem, e);
+                    throw new CheckpointException(jsonlFile, problem, e);
                 }
             }
         }

@@ -121,8 +121,8 @@ class TrainingLogTest {
 
         List<String> content = lines(log.jsonlFile());
         Files.write(log.jsonlFile(), List.of(content.get(0), "{\"epoch\": \"oops\"}", content.get(1)));
-        IOException e = assertThrows(IOException.class, () -> TrainingLog.resume(dir, 2));
-        assertTrue(e.getMessage().startsWith(log.jsonlFile() + ":2: not an epoch record"), e.getMessage());
+        CheckpointException e = assertThrows(CheckpointException.class, () -> TrainingLog.resume(dir, 2));
+        assertTrue(e.getMessage().startsWith(log.jsonlFile() + ": line 2: not an epoch record"), e.getMessage());
     }
 
     @Test
