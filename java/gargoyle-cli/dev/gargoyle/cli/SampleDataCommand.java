@@ -35,6 +35,11 @@ final class SampleDataCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "SEED", description = "Seed of every drawing (default: ${DEFAULT-VALUE}).")
     long seed = DEFAULTS.seed();
 
+    @Option(names = "--proportions", paramLabel = "even|ahe", description = "even: --per-class images of every "
+            + "class; ahe: the same total spread as in the real AHE data, from 407 flying buttresses to 1,919 "
+            + "columns (default: ${DEFAULT-VALUE}).")
+    String proportions = "even";
+
     @Override
     public Integer call() {
         if (perClass < 1) {
@@ -43,15 +48,20 @@ final class SampleDataCommand implements Callable<Integer> {
         if (size < 8) {
             throw new UsageException("--size must be at least 8, got " + size);
         }
-        SampleData.Spec what = new SampleData.Spec(perClass, size, seed);
+        SampleData.Proportions spread = switch (proportions.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "even" -> SampleData.Proportions.EVEN;
+            case "ahe" -> SampleData.Proportions.AHE;
+            default -> throw new UsageException("--proportions must be even or ahe, got " + proportions);
+        };
+        SampleData.Spec what = new SampleData.Spec(perClass, size, seed, spread);
         long start = System.nanoTime();
         try (TerminalProgress bar = new TerminalProgress("sample-data", what.images(), "images", false)) {
             SampleData.write(out, what, () -> bar.stepBy(1));
         }
-        spec.commandLine().getOut().printf(
-                "wrote %d images (%d classes, %d train + %d test each, %dx%d) to %s in %.1f s%n",
-                what.images(), SampleData.CLASSES.size(), what.perClass(), what.testPerClass(), size, size,
-                out.toAbsolutePath().normalize(), (System.nanoTime() - start) / 1e9);
+        spec.commandLine().getOut().printf("wrote %d images (%d classes, %s, %dx%d) to %s in %.1f s%n",
+                what.images(), SampleData.CLASSES.size(), spread == SampleData.Proportions.AHE
+                        ? "in AHE's proportions" : what.perClass() + " train + " + what.testCount(0) + " test each",
+                size, size, out.toAbsolutePath().normalize(), (System.nanoTime() - start) / 1e9);
         spec.commandLine().getOut().flush();
         return 0;
     }

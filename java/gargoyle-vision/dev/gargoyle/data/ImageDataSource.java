@@ -39,6 +39,19 @@ public final class ImageDataSource implements DataSource {
         this.std = std.clone();
     }
 
+    /**
+     * Training images: {@code size x size}, with the standard augmentation seeded by {@code seed}
+     * (and the epoch and sample), decoded by one worker thread per processor.
+     */
+    public static ImageDataSource training(ImageFolder images, int size, float[] mean, float[] std, long seed) {
+        return new ImageDataSource(images, LoaderOptions.training(1, size, seed), mean, std);
+    }
+
+    /** Evaluation images: {@code size x size}, no augmentation, one worker thread per processor. */
+    public static ImageDataSource evaluation(ImageFolder images, int size, float[] mean, float[] std) {
+        return new ImageDataSource(images, LoaderOptions.evaluation(1, size), mean, std);
+    }
+
     public ImageFolder images() {
         return images;
     }

@@ -16,7 +16,6 @@ class SampleDataCommandTest {
     @TempDir
     Path dir;
 
-
     @Test
     void writesTheDataSet() throws IOException {
         Path out = dir.resolve("ahe");
@@ -27,6 +26,34 @@ class SampleDataCommandTest {
              Stream<Path> gargoyles = Files.list(out.resolve("train/gargoyle"))) {
             assertEquals(10, train.count());
             assertEquals(3, gargoyles.count());
+        }
+    }
+
+    /** AHE's imbalance: from 407 flying buttresses to 1,919 columns in 10,235 images, the same total as even. */
+    @Test
+    void aheProportionsSpreadTheTotalAsTheRealDataDoes() throws IOException {
+        Path out = dir.resolve("imbalanced");
+        String[] r = run("sample-data", out.toString(), "--per-class", "20", "--size", "8", "--proportions", "ahe");
+        assertEquals("0", r[0], r[2]);
+        String[] classes = {"altar", "apse", "bell_tower", "column", "dome_inner", "dome_outer", "flying_buttress",
+            "gargoyle", "stained_glass", "vault"};
+        int[] real = {829, 514, 1059, 1919, 616, 1177, 407, 1571, 1033, 1110};
+        int total = 0;
+        for (int c = 0; c < classes.length; c++) {
+            long train = count(out.resolve("train").resolve(classes[c]));
+            assertEquals(200.0 * real[c] / 10235, train, 0.5, classes[c]);
+            assertEquals(Math.max(1, (train + 3) / 4), count(out.resolve("test").resolve(classes[c])), classes[c]);
+            total += train;
+        }
+        assertEquals(200, total, 2, "about the same total as 20 per class");
+        r = run("sample-data", dir.resolve("c").toString(), "--proportions", "zipf");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("--proportions must be even or ahe, got zipf"), r[2]);
+    }
+
+    private static long count(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.count();
         }
     }
 

@@ -50,13 +50,29 @@ public final class SampleData {
     }
 
     /**
+     * Images of the real AHE data set per class (10,235 in all), in {@link #CLASSES} order: from 407
+     * flying buttresses to 1,919 columns.
+     */
+    public static final List<Integer> AHE_COUNTS = List.of(829, 514, 1059, 1919, 616, 1177, 407, 1571, 1033, 1110);
+
+    /** How the images are spread over the classes. */
+    public enum Proportions {
+        /** The same number per class. */
+        EVEN,
+        /** As in the real AHE data ({@link #AHE_COUNTS}), with the same total as {@code EVEN}. */
+        AHE
+    }
+
+    /**
      * What to generate.
      *
-     * @param perClass training images per class; the test part gets a quarter as many (at least 1)
-     * @param size     images are {@code size × size}
-     * @param seed     seeds every image
+     * @param perClass    training images per class on average; the test part gets a quarter as many
+     *                    (at least 1 per class)
+     * @param size        images are {@code size × size}
+     * @param seed        seeds every image
+     * @param proportions even classes, or AHE's imbalance
      */
-    public record Spec(int perClass, int size, long seed) {
+    public record Spec(int perClass, int size, long seed, Proportions proportions) {
         public Spec {
             if (perClass < 1) {
                 throw new IllegalArgumentException("images per class must be at least 1, got " + perClass);
@@ -66,18 +82,37 @@ public final class SampleData {
             }
         }
 
+        /** Even classes. */
+        public Spec(int perClass, int size, long seed) {
+            this(perClass, size, seed, Proportions.EVEN);
+        }
+
         /** 100 training + 25 test images per class at 64×64, seed 0. */
         public static Spec defaults() {
             return new Spec(100, 64, 0);
         }
 
-        public int testPerClass() {
-            return Math.max(1, (perClass + 3) / 4);
+        /** Training images of class {@code label}. */
+        public int trainCount(int label) {
+            if (proportions == Proportions.EVEN) {
+                return perClass;
+            }
+            long total = AHE_COUNTS.stream().mapToLong(Integer::longValue).sum();
+            return (int) Math.max(1, Math.round((double) perClass * CLASSES.size() * AHE_COUNTS.get(label) / total));
+        }
+
+        /** Test images of class {@code label}: a quarter of its training images, at least 1. */
+        public int testCount(int label) {
+            return Math.max(1, (trainCount(label) + 3) / 4);
         }
 
         /** Images in both parts. */
         public int images() {
-            return CLASSES.size() * (perClass + testPerClass());
+            int n = 0;
+            for (int label = 0; label < CLASSES.size(); label++) {
+                n += trainCount(label) + testCount(label);
+            }
+            return n;
         }
     }
 
@@ -94,7 +129,7 @@ public final class SampleData {
      */
     public static Path ensure(Path cacheDir, Spec spec) {
         Path root = cacheDir.resolve("ahe-sample-v" + VERSION + "-" + spec.perClass() + "x" + spec.size()
-                + "-seed" + spec.seed());
+                + "-seed" + spec.seed() + (spec.proportions() == Proportions.AHE ? "-ahe" : ""));
         if (Files.isDirectory(root)) {
             return root;
         }
@@ -142,8 +177,9 @@ public final class SampleData {
             }
             throw new DataException("cannot write sample data to " + out + ": " + e, e);
         }
-        LOG.info("wrote {} sample images ({} classes, {}+{} per class, {}x{}) to {} in {} ms", spec.images(),
-                CLASSES.size(), spec.perClass(), spec.testPerClass(), spec.size(), spec.size(), out,
+        LOG.info("wrote {} sample images ({} classes, {}, {}x{}) to {} in {} ms", spec.images(), CLASSES.size(),
+                spec.proportions() == Proportions.AHE ? "in AHE's proportions" : spec.perClass() + "+"
+                        + spec.testCount(0) + " per class", spec.size(), spec.size(), out,
                 (System.nanoTime() - start) / 1_000_000);
     }
 
@@ -169,8 +205,8 @@ public final class SampleData {
         List<Job> jobs = new ArrayList<>();
         String[] parts = {"train", "test"};
         for (int part = 0; part < parts.length; part++) {
-            int count = part == 0 ? spec.perClass() : spec.testPerClass();
             for (int label = 0; label < CLASSES.size(); label++) {
+                int count = part == 0 ? spec.trainCount(label) : spec.testCount(label);
                 String name = CLASSES.get(label);
                 Path dir = Files.createDirectories(root.resolve(parts[part]).resolve(name));
                 for (int i = 0; i < count; i++) {

@@ -1,5 +1,6 @@
 package dev.gargoyle.tensor.spi;
 
+import dev.gargoyle.tensor.BackendException;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 
@@ -19,14 +20,32 @@ public final class HostMemory implements Memory {
             throw new IllegalArgumentException("negative allocation: " + bytes + " bytes");
         }
         this.bytes = bytes;
-        this.block = new BytePointer(bytes + ALIGNMENT);
+        try {
+            this.block = new BytePointer(bytes + ALIGNMENT);
+        } catch (OutOfMemoryError e) {
+            throw new BackendException(limits(bytes), e);
+        }
         if (block.isNull()) {
-            throw new OutOfMemoryError("could not allocate " + bytes + " bytes of host memory");
+            throw new BackendException(limits(bytes));
         }
         long misalignment = block.address() % ALIGNMENT;
         long shift = misalignment == 0 ? 0 : ALIGNMENT - misalignment;
         block.zero();
         this.aligned = ExactPointer.bytes(block.address() + shift, bytes);
+    }
+
+    /**
+     * Why {@code bytes} could not be had: JavaCPP caps the native memory it hands out at
+     * {@code org.bytedeco.javacpp.maxBytes} (by default the heap limit, {@code -Xmx}) and the
+     * process's resident memory at {@code maxPhysicalBytes}; the library reads them, never sets them.
+     */
+    private static String limits(long bytes) {
+        return "could not allocate " + bytes + " bytes of native memory: " + Pointer.totalBytes()
+                + " bytes are in use by JavaCPP, whose limits are org.bytedeco.javacpp.maxBytes=" + Pointer.maxBytes()
+                + " (by default the -Xmx heap size) and org.bytedeco.javacpp.maxPhysicalBytes="
+                + Pointer.maxPhysicalBytes() + " (resident memory of the process); raise them with "
+                + "-Dorg.bytedeco.javacpp.maxBytes=SIZE and -Dorg.bytedeco.javacpp.maxPhysicalBytes=SIZE "
+                + "(e.g. 8g; 0 for no limit)";
     }
 
     @Override
