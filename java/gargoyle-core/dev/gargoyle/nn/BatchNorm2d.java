@@ -9,7 +9,9 @@ import java.util.Map;
 
 /**
  * Batch normalisation over N, H, W per channel, as PyTorch's {@code nn.BatchNorm2d} (momentum 0.1,
- * eps 1e-5, running variance updated with the unbiased batch variance).
+ * eps 1e-5, running variance updated with the unbiased batch variance). When its parameters are
+ * frozen it behaves as in evaluation mode even while the model trains: it normalises with the
+ * running statistics and leaves them alone, as a frozen, pretrained backbone should.
  */
 public final class BatchNorm2d extends Module {
     public static final float MOMENTUM = 0.1f;

@@ -135,7 +135,11 @@ public final class Model implements AutoCloseable {
         }
     }
 
-    /** Freezes the parameters whose full name matches: no optimizer updates, no optimizer state. */
+    /**
+     * Freezes the parameters whose full name matches: no gradient work, no optimizer updates, no
+     * optimizer state; frozen batch-norm layers keep (and use) their running statistics. See
+     * {@link Parameter#isFrozen()}.
+     */
     public void freeze(Predicate<String> parameterName) {
         for (Slot s : slots) {
             if (parameterName.test(s.name())) {

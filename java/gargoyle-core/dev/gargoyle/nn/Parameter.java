@@ -49,7 +49,11 @@ public final class Parameter {
         return grad;
     }
 
-    /** A frozen parameter receives gradients but no optimizer updates and no optimizer state. */
+    /**
+     * A frozen parameter gets no gradient work (its layer skips the weight gradient; the gradient
+     * stays as it was), no optimizer update and no optimizer state. A {@link BatchNorm2d} whose
+     * parameters are frozen also normalises with its running statistics and stops updating them.
+     */
     public boolean isFrozen() {
         return frozen;
     }
