@@ -1,8 +1,8 @@
 package dev.gargoyle.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /**
  * Prints a failure as one clear line (the stack trace only with {@code GARGOYLE_DEBUG=1}) and

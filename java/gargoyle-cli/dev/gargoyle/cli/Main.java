@@ -1,7 +1,7 @@
 package dev.gargoyle.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code gargoyle} command line: one subcommand per job. Exit codes: 0 ok, 1 failure, 2 usage. */
 @Command(name = "gargoyle",

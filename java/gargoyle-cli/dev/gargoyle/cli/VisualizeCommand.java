@@ -2,13 +2,13 @@ package dev.gargoyle.cli;
 
 import dev.gargoyle.data.Images;
 import dev.gargoyle.nn.Model;
+import dev.gargoyle.nn.Softmax;
 import dev.gargoyle.tensor.Shape;
 import dev.gargoyle.tensor.Tensor;
 import dev.gargoyle.viz.FeatureMaps;
 import dev.gargoyle.viz.Layers;
 import dev.gargoyle.viz.ModelInput;
 import dev.gargoyle.viz.Pictures;
-import dev.gargoyle.nn.Softmax;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package dev.gargoyle.cuda;
 
+import static org.bytedeco.cuda.global.cublas.cublasGetStatusName;
+import static org.bytedeco.cuda.global.cublas.cublasGetStatusString;
 import static org.bytedeco.cuda.global.cudart.cudaGetErrorName;
 import static org.bytedeco.cuda.global.cudart.cudaGetErrorString;
 import static org.bytedeco.cuda.global.cudnn.cudnnGetErrorString;
 import static org.bytedeco.cuda.global.cudnn.cudnnGetLastErrorString;
-import static org.bytedeco.cuda.global.cublas.cublasGetStatusName;
-import static org.bytedeco.cuda.global.cublas.cublasGetStatusString;
 
 import java.nio.charset.StandardCharsets;
 import org.bytedeco.cuda.global.cudnn;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gargoyle.testing.GpuTest;
 import dev.gargoyle.cuda.CudnnTuning;
 import dev.gargoyle.tensor.Backend;
 import dev.gargoyle.tensor.Backends;
@@ -13,6 +12,7 @@ import dev.gargoyle.tensor.Device;
 import dev.gargoyle.tensor.Pool2dSpec;
 import dev.gargoyle.tensor.Shape;
 import dev.gargoyle.tensor.Tensor;
+import dev.gargoyle.testing.GpuTest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,10 @@
 package dev.gargoyle.reference;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static dev.gargoyle.reference.FiniteDifferences.check;
 import static dev.gargoyle.reference.FiniteDifferences.distinct;
 import static dev.gargoyle.reference.FiniteDifferences.dot;
 import static dev.gargoyle.reference.FiniteDifferences.uniform;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.gargoyle.tensor.Conv2dSpec;
 import dev.gargoyle.tensor.Pool2dSpec;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gargoyle.nn.BatchNorm2d;
 import dev.gargoyle.nn.Conv2d;
-import dev.gargoyle.nn.Dropout;
 import dev.gargoyle.nn.CrossEntropyLoss;
+import dev.gargoyle.nn.Dropout;
 import dev.gargoyle.nn.Flatten;
 import dev.gargoyle.nn.Linear;
 import dev.gargoyle.nn.MaxPool2d;

@@ -1,10 +1,10 @@
 package dev.gargoyle.cuda;
 
-import dev.gargoyle.testing.GpuTest;
 import dev.gargoyle.parity.BackendParityTests;
 import dev.gargoyle.tensor.Backend;
 import dev.gargoyle.tensor.Backends;
 import dev.gargoyle.tensor.Device;
+import dev.gargoyle.testing.GpuTest;
 
 /** The parity suite on the cuDNN/cuBLAS backend of cuda:0, with its default options (FP32, fastest algorithms). */
 @GpuTest

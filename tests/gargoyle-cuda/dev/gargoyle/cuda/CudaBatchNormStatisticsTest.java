@@ -5,14 +5,14 @@ import static dev.gargoyle.parity.Scope.read;
 import static dev.gargoyle.parity.Scope.uniform;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gargoyle.testing.GpuTest;
-import dev.gargoyle.reference.BatchNormRef;
 import dev.gargoyle.parity.Scope;
+import dev.gargoyle.reference.BatchNormRef;
 import dev.gargoyle.tensor.Backend;
 import dev.gargoyle.tensor.Backends;
 import dev.gargoyle.tensor.Device;
 import dev.gargoyle.tensor.Shape;
 import dev.gargoyle.tensor.Tensor;
+import dev.gargoyle.testing.GpuTest;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

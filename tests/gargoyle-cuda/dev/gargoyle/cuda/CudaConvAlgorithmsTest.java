@@ -9,15 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gargoyle.testing.GpuTest;
 import dev.gargoyle.cuda.ConvAlgorithm.Direction;
-import dev.gargoyle.reference.Conv2dRef;
 import dev.gargoyle.parity.Scope;
+import dev.gargoyle.reference.Conv2dRef;
 import dev.gargoyle.tensor.Backend;
 import dev.gargoyle.tensor.Conv2dSpec;
 import dev.gargoyle.tensor.Device;
 import dev.gargoyle.tensor.Shape;
 import dev.gargoyle.tensor.Tensor;
+import dev.gargoyle.testing.GpuTest;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;

@@ -3,13 +3,13 @@ package dev.gargoyle.cuda;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gargoyle.testing.GpuTest;
 import dev.gargoyle.parity.ConvBlock;
 import dev.gargoyle.parity.Scope;
 import dev.gargoyle.tensor.Backend;
 import dev.gargoyle.tensor.Backends;
 import dev.gargoyle.tensor.Device;
 import dev.gargoyle.tensor.Shape;
+import dev.gargoyle.testing.GpuTest;
 import java.util.Random;
 import org.bytedeco.javacpp.Pointer;
 import org.junit.jupiter.api.Test;

@@ -11,8 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gargoyle.testing.GpuTest;
 import dev.gargoyle.tensor.DropoutRandom;
+import dev.gargoyle.testing.GpuTest;
 import java.util.SplittableRandom;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.junit.jupiter.api.Test;

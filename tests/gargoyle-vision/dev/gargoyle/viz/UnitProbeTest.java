@@ -15,7 +15,6 @@ import dev.gargoyle.reference.InputRef;
 import dev.gargoyle.tensor.Backend;
 import dev.gargoyle.tensor.Backends;
 import dev.gargoyle.tensor.Device;
-import dev.gargoyle.tensor.Shape;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
