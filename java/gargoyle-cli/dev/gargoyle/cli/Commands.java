@@ -36,4 +36,17 @@ final class Commands {
             throw new UsageException(option + ": " + e.getMessage());
         }
     }
+
+    /**
+     * A library's options record refused a value in a message that starts with the setting's name
+     * ({@code blurEvery must be >= 0, got -1}): the same as a usage error naming the flag
+     * ({@code --blur-every}), which is the setting's name in kebab case.
+     */
+    static UsageException optionsRefused(IllegalArgumentException e) {
+        String message = String.valueOf(e.getMessage());
+        int space = message.indexOf(' ');
+        String setting = space < 0 ? message : message.substring(0, space);
+        String flag = "--" + setting.replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
+        return new UsageException(flag + (space < 0 ? "" : message.substring(space)));
+    }
 }

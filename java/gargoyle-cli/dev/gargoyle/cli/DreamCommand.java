@@ -58,7 +58,7 @@ final class DreamCommand implements Callable<Integer> {
         try {
             options = new ClassImages.Options(steps, lr, seed, l2, jitter, blurEvery, blurSigma);
         } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+            throw Commands.optionsRefused(e);
         }
         try (CheckpointOptions.Opened loaded = checkpoint.open()) {
             ModelInput input = loaded.input();

@@ -63,7 +63,7 @@ final class ProbeCommand implements Callable<Integer> {
         try {
             options = new UnitProbe.Options(topK, batchSize, threads);
         } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+            throw Commands.optionsRefused(e);
         }
         checkpoint.requireWeights();
         DataSplits splits = ImageFolder.open(data, OpenOptions.defaults().withValSplit(0).withThreads(threads));

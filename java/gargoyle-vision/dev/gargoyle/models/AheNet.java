@@ -81,11 +81,6 @@ public record AheNet(List<String> classes, int size, float[] mean, float[] std, 
         return names;
     }
 
-    /** The same model for other classes (a new head). */
-    public AheNet withClasses(List<String> newClasses) {
-        return new AheNet(newClasses, size, mean, std, dropout);
-    }
-
     @Override
     public float[] mean() {
         return mean.clone();

@@ -44,22 +44,22 @@ public final class ClassImages {
     public record Options(int steps, double lr, long seed, double l2, int jitter, int blurEvery, double blurSigma) {
         public Options {
             if (steps < 1) {
-                throw new IllegalArgumentException("--steps must be at least 1, got " + steps);
+                throw new IllegalArgumentException("steps must be at least 1, got " + steps);
             }
             if (!(lr > 0) || Double.isInfinite(lr)) {
-                throw new IllegalArgumentException("--lr must be a positive number, got " + lr);
+                throw new IllegalArgumentException("lr must be a positive number, got " + lr);
             }
             if (!(l2 >= 0)) {
-                throw new IllegalArgumentException("--l2 must be >= 0, got " + l2);
+                throw new IllegalArgumentException("l2 must be >= 0, got " + l2);
             }
             if (jitter < 0) {
-                throw new IllegalArgumentException("--jitter must be >= 0, got " + jitter);
+                throw new IllegalArgumentException("jitter must be >= 0, got " + jitter);
             }
             if (blurEvery < 0) {
-                throw new IllegalArgumentException("--blur-every must be >= 0, got " + blurEvery);
+                throw new IllegalArgumentException("blurEvery must be >= 0, got " + blurEvery);
             }
             if (!(blurSigma > 0)) {
-                throw new IllegalArgumentException("--blur-sigma must be positive, got " + blurSigma);
+                throw new IllegalArgumentException("blurSigma must be positive, got " + blurSigma);
             }
         }
 

@@ -55,13 +55,13 @@ public final class UnitProbe {
     public record Options(int topK, int batchSize, int workers) {
         public Options {
             if (topK < 1) {
-                throw new IllegalArgumentException("--top-k must be at least 1, got " + topK);
+                throw new IllegalArgumentException("topK must be at least 1, got " + topK);
             }
             if (batchSize < 1) {
-                throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
+                throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
             }
             if (workers < 1) {
-                throw new IllegalArgumentException("--workers must be at least 1, got " + workers);
+                throw new IllegalArgumentException("workers must be at least 1, got " + workers);
             }
         }
     }

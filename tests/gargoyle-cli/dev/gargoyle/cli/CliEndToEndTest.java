@@ -18,7 +18,6 @@ class CliEndToEndTest {
     @TempDir
     static Path dir;
 
-
     @BeforeAll
     static void trainATinyModel() {
         String[] data = run("sample-data", dir.resolve("data").toString(), "--per-class", "4", "--size", "16");
@@ -75,7 +74,7 @@ class CliEndToEndTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"--batch-size=0", "--accumulation-steps=0", "--lr=-1", "--device=tpu", "--size=20",
-        "--optimizer=rmsprop", "--epochs=0"})
+        "--optimizer=rmsprop", "--epochs=0", "--class-weights=heavy", "--class-weights=1,0", "--sampler=round-robin"})
     void invalidTrainOptionsAreUsageErrors(String option) {
         String[] r = run("train", option, "--data", dir.resolve("data").toString(), "--out",
                 dir.resolve("never").toString());
@@ -91,6 +90,32 @@ class CliEndToEndTest {
         String out = r[1];
         assertTrue(out.contains("onednn"), out);
         assertTrue(out.contains("cuda"), out);
+    }
+
+    /** Checked before the run folder is made: a failure leaves nothing behind to delete by hand. */
+    @ParameterizedTest
+    @ValueSource(strings = {"--class-weights=1,2,3", "--init=missing.safetensors"})
+    void aRunThatCannotStartLeavesNoRunFolder(String option) {
+        Path out = dir.resolve("not-started");
+        String[] r = run("train", option, "--data", dir.resolve("data").toString(), "--out", out.toString(),
+                "--size", "16", "--device", "cpu", "--quiet");
+        assertEquals("1", r[0], () -> option + ": " + r[2]);
+        String expected = option.substring(0, option.indexOf('=')).equals("--init") ? "missing.safetensors"
+                : "--class-weights: 3 weights for 10 classes";
+        assertTrue(r[2].contains(expected), r[2]);
+        assertTrue(!Files.exists(out), "no run folder for a run that did not start");
+    }
+
+    @Test
+    void balancingTrainsAndIsSavedForResume() throws Exception {
+        Path out = dir.resolve("balanced");
+        String[] r = run("train", "--data", dir.resolve("data").toString(), "--out", out.toString(), "--epochs", "1",
+                "--batch-size", "8", "--size", "16", "--device", "cpu", "--workers", "2", "--quiet",
+                "--class-weights", "balanced", "--sampler", "balanced");
+        assertEquals("0", r[0], () -> r[2]);
+        String config = Files.readString(out.resolve("config.json"));
+        assertTrue(config.contains("\"classWeights\" : \"balanced\"") && config.contains("\"sampler\" : \"balanced\""),
+                config);
     }
 
     @Test
