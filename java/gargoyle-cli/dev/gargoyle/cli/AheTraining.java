@@ -120,8 +120,8 @@ final class AheTraining implements AutoCloseable {
             throw new IllegalArgumentException("--out " + out + " is a file; expected a directory for the run");
         }
         if (Trainer.holdsRun(out)) {
-            throw new IllegalArgumentException("--out " + out + " already holds a training run; continue it with --resume "
-                    + out + " or choose another --out");
+            throw new IllegalArgumentException("--out " + out + " already holds a training run; continue it with "
+                    + "--resume " + out + " or choose another --out");
         }
     }
 

@@ -3,7 +3,10 @@ package dev.gargoyle.cli;
 import dev.gargoyle.optim.Schedule;
 import java.util.Locale;
 
-/** {@code --schedule}: {@code constant}, {@code step[:EPOCHS[:GAMMA]]} (every 10 epochs, gamma 0.1 by default) or {@code cosine}. */
+/**
+ * {@code --schedule}: {@code constant}, {@code step[:EPOCHS[:GAMMA]]} (every 10 epochs, gamma 0.1 by
+ * default) or {@code cosine}.
+ */
 final class Schedules {
     private Schedules() {
     }

@@ -1,6 +1,9 @@
 package dev.gargoyle.optim;
 
-/** The learning rate of each optimizer update (counted from 0): constant, step decay or cosine, with optional warm-up. */
+/**
+ * The learning rate of each optimizer update (counted from 0): constant, step decay or cosine, with
+ * optional warm-up.
+ */
 @FunctionalInterface
 public interface LrSchedule {
     double lr(long update);

@@ -10,7 +10,10 @@ import java.util.function.ToDoubleFunction;
  */
 public sealed interface OptimizerConfig permits OptimizerConfig.Sgd, OptimizerConfig.Adam {
 
-    /** The optimizer over {@code model}'s trainable parameters; {@code lrScale} multiplies the rate per parameter name. */
+    /**
+     * The optimizer over {@code model}'s trainable parameters; {@code lrScale} multiplies the rate
+     * per parameter name.
+     */
     Optimizer create(Model model, ToDoubleFunction<String> lrScale);
 
     /** SGD with {@code momentum} (0 for plain SGD), no weight decay, no Nesterov. */

@@ -40,8 +40,8 @@ public sealed interface Schedule permits Schedule.Constant, Schedule.StepDecay, 
     record StepDecay(int everyEpochs, double gamma) implements Schedule {
         public StepDecay {
             if (everyEpochs < 1 || !(gamma > 0)) {
-                throw new IllegalArgumentException("step schedule: expected a period of at least 1 epoch and gamma > 0, "
-                        + "got " + everyEpochs + " and " + gamma);
+                throw new IllegalArgumentException("step schedule: expected a period of at least 1 epoch and "
+                        + "gamma > 0, got " + everyEpochs + " and " + gamma);
             }
         }
 

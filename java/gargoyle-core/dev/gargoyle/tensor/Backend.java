@@ -288,11 +288,12 @@ public final class Backend implements AutoCloseable {
             return;
         }
         if (workspace == null) {
-            throw new IllegalArgumentException(op + ": max pooling needs the workspace of its training forward, got null");
+            throw new IllegalArgumentException(op + ": max pooling needs the workspace of its training forward, "
+                    + "got null");
         }
         if (workspace.numel() * Float.BYTES < bytes) {
-            throw new IllegalArgumentException(op + ": workspace has shape " + workspace.shape() + ", expected at least ["
-                    + (bytes + Float.BYTES - 1) / Float.BYTES + "]");
+            throw new IllegalArgumentException(op + ": workspace has shape " + workspace.shape()
+                    + ", expected at least [" + (bytes + Float.BYTES - 1) / Float.BYTES + "]");
         }
     }
 
@@ -373,7 +374,10 @@ public final class Backend implements AutoCloseable {
 
     // ---- linear --------------------------------------------------------------------------------
 
-    /** {@code y = x·wᵀ + bias}: x {@code [N,in]}, w {@code [out,in]}, bias {@code [out]} or null, y {@code [N,out]}. */
+    /**
+     * {@code y = x·wᵀ + bias}: x {@code [N,in]}, w {@code [out,in]}, bias {@code [out]} or null,
+     * y {@code [N,out]}.
+     */
     public void linearForward(Tensor x, Tensor w, Tensor bias, Tensor y) {
         String op = "linearForward";
         NativeTensor xn = at(op, "x", x);
@@ -444,7 +448,10 @@ public final class Backend implements AutoCloseable {
         }
     }
 
-    /** Activation gradient, overwritten: {@code dx = dy · (y > 0)}, from the forward's output; {@code dx} may be {@code dy}. */
+    /**
+     * Activation gradient, overwritten: {@code dx = dy · (y > 0)}, from the forward's output;
+     * {@code dx} may be {@code dy}.
+     */
     public void reluBackward(Tensor y, Tensor dy, Tensor dx) {
         String op = "reluBackward";
         NativeTensor yn = at(op, "y", y);
@@ -543,7 +550,8 @@ public final class Backend implements AutoCloseable {
         NativeTensor vn = null;
         if (momentum != 0f) {
             if (velocity == null) {
-                throw new IllegalArgumentException(op + ": momentum " + momentum + " needs a velocity buffer, got null");
+                throw new IllegalArgumentException(op + ": momentum " + momentum
+                        + " needs a velocity buffer, got null");
             }
             vn = at(op, "velocity", velocity);
             Operands.sameSize(op, "param", param, "velocity", velocity);

@@ -74,13 +74,16 @@ final class Operands {
         }
         for (int i = 0; i < n; i++) {
             if (labels[i] < 0 || labels[i] >= k) {
-                throw new IllegalArgumentException(op + ": label " + i + " is " + labels[i] + ", expected a class in [0, "
-                        + k + ")");
+                throw new IllegalArgumentException(op + ": label " + i + " is " + labels[i]
+                        + ", expected a class in [0, " + k + ")");
             }
         }
     }
 
-    /** The sum of the rows' class weights, after checking there are {@code k} finite weights >= 0 and the sum is positive. */
+    /**
+     * The sum of the rows' class weights, after checking there are {@code k} finite weights >= 0 and
+     * the sum is positive.
+     */
     static double totalWeight(String op, float[] classWeights, int[] labels, int k) {
         if (classWeights.length != k) {
             throw new IllegalArgumentException(op + ": " + classWeights.length + " class weights for " + k

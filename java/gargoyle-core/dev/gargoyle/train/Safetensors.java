@@ -69,7 +69,10 @@ public final class Safetensors {
         }
     }
 
-    /** Reads and validates the whole file; a missing, unreadable or malformed file raises {@link CheckpointException}. */
+    /**
+     * Reads and validates the whole file; a missing, unreadable or malformed file raises
+     * {@link CheckpointException}.
+     */
     public static Contents read(Path file) {
         try {
             return SafetensorsReader.read(file);

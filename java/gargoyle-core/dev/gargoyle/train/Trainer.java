@@ -65,8 +65,8 @@ public final class Trainer {
     }
 
     /**
-     * Runs to the end (or to a stop) and returns the outcome. Everything is checked before the run
-     * directory is created or touched.
+     * Runs to the end (or to a stop) and returns the outcome. Everything was checked by
+     * {@link Builder#build()}, before the run directory is created or touched.
      *
      * @throws TrainingDivergedException when a loss is not finite; the last good checkpoint stays
      * @throws CheckpointException       when the run directory cannot be read or written
@@ -74,7 +74,6 @@ public final class Trainer {
      */
     public Result run() {
         TrainerSettings s = settings;
-        s.validate();
         RunFiles files = s.runDir() == null ? null : s.resume() ? RunFiles.existing(s.runDir())
                 : RunFiles.create(s.runDir());
         TrainingState state = s.resume() ? files.readState() : TrainingState.START;
@@ -271,7 +270,10 @@ public final class Trainer {
         }
     }
 
-    /** One epoch's training scores and throughput; {@code stopped} when a stop or the step limit ended the run in it. */
+    /**
+     * One epoch's training scores and throughput; {@code stopped} when a stop or the step limit ended
+     * the run in it.
+     */
     private record EpochOutcome(MetricsSummary train, boolean stopped, double imagesPerSecond) {
     }
 

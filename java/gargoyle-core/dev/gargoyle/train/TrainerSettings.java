@@ -35,7 +35,8 @@ record TrainerSettings(Model model, DataSource trainData, DataSource testData, C
             throw new IllegalArgumentException("Trainer: learningRate must be a positive number, got " + learningRate);
         }
         if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
-            throw new IllegalArgumentException("Trainer: clipNorm must be >= 0 (0 turns clipping off), got " + clipNorm);
+            throw new IllegalArgumentException("Trainer: clipNorm must be >= 0 (0 turns clipping off), got "
+                    + clipNorm);
         }
         for (Object[] required : new Object[][] {{"loss", loss}, {"optimizer", optimizer}, {"schedule", schedule},
             {"learningRateScale", lrScale}}) {
@@ -50,7 +51,7 @@ record TrainerSettings(Model model, DataSource trainData, DataSource testData, C
             throw new IllegalArgumentException("Trainer: the training data has no samples");
         }
         int classes = trainData.classes().size();
-        Shape out = model.root().outputShape(Shape.of(batchShape().withDim(0, 1).dims()));
+        Shape out = model.root().outputShape(batchShape().withDim(0, 1));
         if (out.rank() != 2 || out.dim(1) != classes) {
             throw new IllegalArgumentException("Trainer: the model's output " + out + " for one sample "
                     + trainData.sampleShape() + " does not fit the data's " + classes + " classes (expected [1, "
