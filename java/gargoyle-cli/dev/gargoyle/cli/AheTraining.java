@@ -99,11 +99,14 @@ final class AheTraining implements AutoCloseable {
                     .modelMetadata(net.metadata()).description(description);
             listeners.forEach(b::listener);
             return new AheTraining(backend, model, b.build());
-        } catch (RuntimeException e) {
-            if (model != null) {
-                model.close();
+        } catch (RuntimeException | Error e) {
+            try {
+                if (model != null) {
+                    model.close();
+                }
+            } finally {
+                backend.close();
             }
-            backend.close();
             throw e;
         }
     }
@@ -140,10 +143,13 @@ final class AheTraining implements AutoCloseable {
         TrainConfig saved;
         try {
             JsonNode node = JSON.readTree(file.toFile()).get("config");
-            saved = JSON.treeToValue(node, TrainConfig.class);
+            saved = node == null ? null : JSON.treeToValue(node, TrainConfig.class);
         } catch (IOException | IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": not the configuration of a gargoyle train run: "
                     + e.getMessage(), e);
+        }
+        if (saved == null) {
+            throw new IllegalArgumentException(file + ": not the configuration of a gargoyle train run: no \"config\"");
         }
         return saved.toBuilder().out(dir).resume(dir).epochs(requested.epochs()).maxSteps(requested.maxSteps())
                 .device(requested.device()).workers(requested.workers()).build();

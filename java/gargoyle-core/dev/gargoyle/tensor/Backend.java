@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * inputs unless a method says so. Shape mismatches throw {@link IllegalArgumentException} naming the
  * op, the operand, the expected and the actual shape; a closed backend or tensor throws
  * {@link IllegalStateException}. Layer inputs need at least one channel (or feature); a batch of
- * zero samples is allowed and does nothing. A device failure is a {@link BackendException}.
+ * zero samples does nothing, except in the two ops that need samples (batch-norm training and the
+ * loss), which refuse it. A device failure is a {@link BackendException}.
  *
  * <p><b>One thread.</b> A backend belongs to the thread that first runs an op on it; any other
  * thread gets an {@link IllegalStateException} at once (make one backend per thread).
@@ -60,14 +61,18 @@ public final class Backend implements AutoCloseable {
     /** A new zero-filled tensor owning its memory on this device. */
     public Tensor allocate(Shape shape) {
         enter("allocate");
+        if (shape == null) {
+            throw new IllegalArgumentException("allocate: shape is null");
+        }
         return Tensor.owning(this, ops.allocate(shape.numel() * Float.BYTES), shape);
     }
 
     /** A staging buffer for host-to-device copies (page-locked where the device benefits). */
     public HostBuffer allocateHostBuffer(long bytes) {
         enter("allocateHostBuffer");
-        if (bytes < 0) {
-            throw new IllegalArgumentException("allocateHostBuffer: expected bytes >= 0, got " + bytes);
+        if (bytes < 0 || bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("allocateHostBuffer: expected 0 to " + Integer.MAX_VALUE
+                    + " bytes (one Java buffer), got " + bytes);
         }
         return new HostBuffer(ops.allocateHostBuffer(bytes));
     }
@@ -173,6 +178,7 @@ public final class Backend implements AutoCloseable {
      */
     public void conv2dForward(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec, Tensor y) {
         String op = "conv2dForward";
+        Operands.present(op, "spec", spec);
         NativeTensor xn = at(op, "x", x);
         NativeTensor wn = at(op, "w", w);
         NativeTensor bn = optional(op, "bias", bias);
@@ -191,6 +197,7 @@ public final class Backend implements AutoCloseable {
     /** Activation gradient, overwritten: {@code dx = conv_backward_data(dy, w)}. */
     public void conv2dBackwardData(Tensor dy, Tensor w, Conv2dSpec spec, Tensor dx) {
         String op = "conv2dBackwardData";
+        Operands.present(op, "spec", spec);
         NativeTensor dyn = at(op, "dy", dy);
         NativeTensor wn = at(op, "w", w);
         NativeTensor dxn = at(op, "dx", dx);
@@ -208,6 +215,7 @@ public final class Backend implements AutoCloseable {
      */
     public void conv2dBackwardWeights(Tensor x, Tensor dy, Conv2dSpec spec, Tensor dw, Tensor dbias) {
         String op = "conv2dBackwardWeights";
+        Operands.present(op, "spec", spec);
         NativeTensor xn = at(op, "x", x);
         NativeTensor dyn = at(op, "dy", dy);
         NativeTensor dwn = at(op, "dw", dw);
@@ -232,6 +240,8 @@ public final class Backend implements AutoCloseable {
     public Shape pool2dWorkspaceShape(Pool2dSpec spec, Shape x) {
         String op = "pool2dWorkspaceShape";
         enter(op);
+        Operands.present(op, "spec", spec);
+        Operands.present(op, "x", x);
         Operands.features(op, "x", x);
         spec.outputShape(op, x);
         return Shape.of(Math.toIntExact((workspaceBytes(spec, x) + Float.BYTES - 1) / Float.BYTES));
@@ -243,6 +253,7 @@ public final class Backend implements AutoCloseable {
      */
     public void pool2dForward(Tensor x, Pool2dSpec spec, Tensor y, Tensor workspace) {
         String op = "pool2dForward";
+        Operands.present(op, "spec", spec);
         NativeTensor xn = at(op, "x", x);
         NativeTensor yn = at(op, "y", y);
         NativeTensor wsn = optional(op, "workspace", workspace);
@@ -262,6 +273,7 @@ public final class Backend implements AutoCloseable {
      */
     public void pool2dBackward(Tensor x, Tensor y, Tensor dy, Pool2dSpec spec, Tensor workspace, Tensor dx) {
         String op = "pool2dBackward";
+        Operands.present(op, "spec", spec);
         NativeTensor xn = at(op, "x", x);
         NativeTensor yn = at(op, "y", y);
         NativeTensor dyn = at(op, "dy", dy);

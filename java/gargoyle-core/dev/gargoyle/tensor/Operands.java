@@ -8,6 +8,12 @@ final class Operands {
     private Operands() {
     }
 
+    static void present(String op, String argument, Object value) {
+        if (value == null) {
+            throw new IllegalArgumentException(op + ": " + argument + " is null");
+        }
+    }
+
     static void sameSize(String op, String a, Tensor ta, String b, Tensor tb) {
         if (ta.numel() != tb.numel()) {
             throw new IllegalArgumentException(op + ": " + b + " has shape " + tb.shape() + " (" + tb.numel()
@@ -120,6 +126,12 @@ final class Operands {
         }
         if (mean == null || std == null || mean.length != 3 || std.length != 3) {
             throw new IllegalArgumentException(op + ": mean and std must have 3 values (RGB)");
+        }
+        for (int c = 0; c < 3; c++) {
+            if (!Float.isFinite(mean[c]) || !(std[c] > 0) || Float.isInfinite(std[c])) {
+                throw new IllegalArgumentException(op + ": channel " + c + " has mean " + mean[c] + " and std " + std[c]
+                        + ", expected a finite mean and a finite std > 0");
+            }
         }
         Shape.require(op, "dst", dst, Shape.of(n, 3, height, width));
         long bytes = (long) n * height * width * 3;

@@ -62,13 +62,4 @@ public final class AccumulationPlan {
         return (i + 1) % k == 0 || i == batchWeights.length - 1;
     }
 
-    /** Micro-batches in the update that micro-batch {@code i} belongs to. */
-    public int groupLength(int i) {
-        return Math.min(k, batchWeights.length - i / k * k);
-    }
-
-    /** The weight (samples when unweighted) of the update that micro-batch {@code i} belongs to. */
-    public double groupWeight(int i) {
-        return groupWeights[i / k];
-    }
 }

@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -29,21 +30,27 @@ final class RunFiles {
     static final String OPTIMIZER = "last.optimizer.safetensors";
     private static final String STATE_KEY = "gargoyle.state";
     private static final String ID_KEY = "gargoyle.checkpoint_id";
+    private static final String SHAPE_KEY = "gargoyle.run";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path dir;
+    private final RunShape shape;
 
-    private RunFiles(Path dir) {
+    private RunFiles(Path dir, RunShape shape) {
         this.dir = dir;
+        this.shape = shape;
     }
 
-    /** True when {@code dir} already holds a training run (its config or a checkpoint). */
+    /**
+     * True when {@code dir} already holds a training run's checkpoint. A folder a run left before its
+     * first checkpoint (config.json, an empty log) holds nothing to lose and may be reused.
+     */
     static boolean holdsRun(Path dir) {
-        return Files.exists(dir.resolve(LAST)) || Files.exists(dir.resolve(CONFIG));
+        return Files.exists(dir.resolve(LAST));
     }
 
     /** A new run directory; refuses one that already holds a run, so nothing saved is overwritten. */
-    static RunFiles create(Path dir) {
+    static RunFiles create(Path dir, RunShape shape) {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new IllegalArgumentException("run directory " + dir + " is a file, expected a directory");
         }
@@ -56,18 +63,21 @@ final class RunFiles {
         } catch (IOException e) {
             throw CheckpointException.io(dir, "create the run directory", e);
         }
-        return new RunFiles(dir);
+        return new RunFiles(dir, shape);
     }
 
-    /** The directory of a run to resume; it must hold a last checkpoint and its optimizer state. */
-    static RunFiles existing(Path dir) {
+    /**
+     * The directory of a run to resume with {@code shape}; it must hold a last checkpoint and its
+     * optimizer state, saved by a run of the same shape.
+     */
+    static RunFiles existing(Path dir, RunShape shape) {
         for (String f : new String[] {LAST, OPTIMIZER}) {
             if (!Files.isRegularFile(dir.resolve(f))) {
                 throw new IllegalArgumentException("run directory " + dir + " has no " + f
                         + " to resume from (expected a run a Trainer wrote)");
             }
         }
-        return new RunFiles(dir);
+        return new RunFiles(dir, shape);
     }
 
     Path dir() {
@@ -91,8 +101,22 @@ final class RunFiles {
         }
     }
 
+    /** The saved training state, after checking the run was saved with the same shape as this one's. */
     TrainingState readState() {
         Safetensors.Contents c = Safetensors.read(last());
+        String saved = c.metadata().get(SHAPE_KEY);
+        if (saved != null) {
+            List<String> differences;
+            try {
+                differences = shape.differences(JSON.readValue(saved, RunShape.class));
+            } catch (JsonProcessingException e) {
+                throw new CheckpointException(last(), "unreadable run settings in metadata '" + SHAPE_KEY + "'", e);
+            }
+            if (!differences.isEmpty()) {
+                throw new IllegalArgumentException("Trainer: the run in " + dir + " cannot be resumed with other "
+                        + "settings: " + String.join(", ", differences));
+            }
+        }
         String json = c.metadata().get(STATE_KEY);
         if (json == null) {
             throw new CheckpointException(last(), "no training state in its metadata, so it cannot be resumed "
@@ -121,7 +145,11 @@ final class RunFiles {
         targets.forEach((k, v) -> shapes.put(k, v.shape()));
         Safetensors.requireShapes(optFile, shapes, opt.tensors());
         targets.forEach((k, v) -> v.copyFrom(opt.tensors().get(k).floats()));
-        optimizer.setSteps(Long.parseLong(opt.metadata().get("steps")));
+        String steps = opt.metadata().get("steps");
+        if (steps == null || !steps.matches("\\d+")) {
+            throw new CheckpointException(optFile, "no optimizer step count in its metadata 'steps' (got " + steps + ")");
+        }
+        optimizer.setSteps(Long.parseLong(steps));
     }
 
     void saveLast(Model model, Optimizer optimizer, Map<String, String> modelMetadata, TrainingState state) {
@@ -140,9 +168,10 @@ final class RunFiles {
         Checkpoint.save(dir.resolve(BEST), model, metadata(modelMetadata, state, UUID.randomUUID().toString()));
     }
 
-    private static Map<String, String> metadata(Map<String, String> modelMetadata, TrainingState state, String id) {
+    private Map<String, String> metadata(Map<String, String> modelMetadata, TrainingState state, String id) {
         Map<String, String> m = new LinkedHashMap<>(modelMetadata);
         m.put(STATE_KEY, json(state));
+        m.put(SHAPE_KEY, json(shape));
         m.put(ID_KEY, id);
         return m;
     }

@@ -74,8 +74,8 @@ public final class Trainer {
      */
     public Result run() {
         TrainerSettings s = settings;
-        RunFiles files = s.runDir() == null ? null : s.resume() ? RunFiles.existing(s.runDir())
-                : RunFiles.create(s.runDir());
+        RunFiles files = s.runDir() == null ? null : s.resume() ? RunFiles.existing(s.runDir(), s.runShape())
+                : RunFiles.create(s.runDir(), s.runShape());
         TrainingState state = s.resume() ? files.readState() : TrainingState.START;
         if (files != null && !s.resume() && s.description() != null) {
             files.writeConfig(s.description());
@@ -110,7 +110,7 @@ public final class Trainer {
             Shape batchShape = s.batchShape();
             try (DataSource.Loader trainLoader = train.open(model.backend(), s.batchSize());
                  DataSource.Loader testLoader = test == null ? null : test.open(model.backend(), s.batchSize());
-                 Evaluator evaluator = new Evaluator(model, s.loss(), batchShape);
+                 Evaluator evaluator = test == null ? null : new Evaluator(model, s.loss(), batchShape);
                  Tensor input = model.backend().allocate(batchShape);
                  TrainStep trainStep = new TrainStep(model, optimizer, s.loss(), s.clipNorm())) {
                 int microBatches = (s.sampler().order(train, 0).length + s.batchSize() - 1) / s.batchSize();

@@ -16,6 +16,10 @@ record TrainerSettings(Model model, DataSource trainData, DataSource testData, C
                        int accumulationSteps, Sampler sampler, long seed, long maxSteps, Path runDir, boolean resume,
                        Map<String, String> modelMetadata, Map<String, ?> description) {
 
+    RunShape runShape() {
+        return new RunShape(batchSize, accumulationSteps, sampler.toString(), seed, loss.toString());
+    }
+
     /** The input tensor of one micro-batch: {@code [batchSize, sample shape...]}. */
     Shape batchShape() {
         int[] sample = trainData.sampleShape().dims();
@@ -60,6 +64,9 @@ record TrainerSettings(Model model, DataSource trainData, DataSource testData, C
         if (!model.inputShape().equals(trainData.sampleShape())) {
             throw new IllegalArgumentException("Trainer: the model takes samples of shape " + model.inputShape()
                     + ", the training data has " + trainData.sampleShape());
+        }
+        if (testData != null && testData.size() < 1) {
+            throw new IllegalArgumentException("Trainer: the test data has no samples (leave testData out for none)");
         }
         if (testData != null && (!testData.classes().equals(trainData.classes())
                 || !testData.sampleShape().equals(trainData.sampleShape()))) {

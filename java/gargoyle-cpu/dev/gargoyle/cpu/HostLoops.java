@@ -115,11 +115,10 @@ final class HostLoops {
     }
 
     /**
-     * Mean softmax cross-entropy over the rows of {@code logits [n, k]} (log-sum-exp in double
-     * after subtracting the row maximum) and, when {@code dlogits} is not null, its gradient times
-     * {@code gradScale}.
+     * Softmax cross-entropy over the rows of {@code logits [n, k]} (log-sum-exp in double after
+     * subtracting the row maximum): the mean, or with class weights the weight-normalised mean, and,
+     * when {@code dlogits} is not null, its gradient times {@code gradScale}; see {@code BackendOps}.
      */
-    /** The mean (or, with class weights, the weight-normalised mean) loss; see {@code BackendOps}. */
     static double softmaxCrossEntropy(FloatBuffer logits, int n, int k, int[] labels, float[] classWeights,
                                       double totalWeight, float gradScale, FloatBuffer dlogits) {
         double total = 0;

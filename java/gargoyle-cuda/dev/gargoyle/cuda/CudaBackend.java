@@ -18,6 +18,7 @@ import dev.gargoyle.tensor.Pool2dSpec;
 import dev.gargoyle.tensor.Shape;
 import dev.gargoyle.tensor.spi.BackendOps;
 import dev.gargoyle.tensor.spi.Memory;
+import dev.gargoyle.tensor.spi.MemoryLedger;
 import dev.gargoyle.tensor.spi.NativeTensor;
 import java.util.List;
 import java.util.Optional;
@@ -29,7 +30,7 @@ import java.util.Optional;
  * {@link #sumOfSquares}, {@link #softmaxCrossEntropy} and {@link #synchronize} wait. The checked
  * {@link dev.gargoyle.tensor.Backend} in front of it has validated every argument on the host.
  */
-final class CudaBackend implements BackendOps, CudnnTuning {
+final class CudaBackend implements BackendOps {
     /** cuBLAS's BLAS-1 calls count elements in int; longer buffers go in chunks. */
     private static final long BLAS_CHUNK = 1L << 30;
 
@@ -50,6 +51,8 @@ final class CudaBackend implements BackendOps, CudnnTuning {
     private final CublasLinear linear;
     private final CudaKernels kernels;
     private final CopyEvent pixelsCopied;
+    private final MemoryLedger ledger = new MemoryLedger();
+    private final CudnnTuning tuning = new Tuning();
     private final String description;
 
     /**
@@ -93,32 +96,41 @@ final class CudaBackend implements BackendOps, CudnnTuning {
 
     @Override
     public <T> Optional<T> extension(Class<T> type) {
-        return type == CudnnTuning.class ? Optional.of(type.cast(this)) : Optional.empty();
+        return type == CudnnTuning.class ? Optional.of(type.cast(tuning)) : Optional.empty();
     }
 
-    @Override
-    public List<ConvAlgorithm> convAlgorithms(Shape x, Shape w, Conv2dSpec spec) {
-        return convolution.algorithms(convolution.key(x, w, spec));
-    }
+    /** The tuning view of this backend; a separate object, so it cannot be cast back to the unchecked ops. */
+    private final class Tuning implements CudnnTuning {
+        @Override
+        public List<ConvAlgorithm> convAlgorithms(Shape x, Shape w, Conv2dSpec spec) {
+            spec.outputShape("convAlgorithms", x, w);
+            return convolution.algorithms(convolution.key(x, w, spec));
+        }
 
-    @Override
-    public long convAlgorithmSearches() {
-        return convolution.searches();
-    }
+        @Override
+        public long convAlgorithmSearches() {
+            return convolution.searches();
+        }
 
-    @Override
-    public void withConvAlgorithm(ConvAlgorithm.Direction direction, int algorithm, Runnable work) {
-        convolution.force(direction, algorithm);
-        try {
-            work.run();
-        } finally {
-            convolution.force(direction, null);
+        @Override
+        public void withConvAlgorithm(ConvAlgorithm.Direction direction, int algorithm, Runnable work) {
+            convolution.force(direction, algorithm);
+            try {
+                work.run();
+            } finally {
+                convolution.force(direction, null);
+            }
+        }
+
+        @Override
+        public float[] timeWithEvents(Runnable work, int warmup, int repeats) {
+            return new EventTimer(ctx).time(work, warmup, repeats);
         }
     }
 
-    @Override
-    public float[] timeWithEvents(Runnable work, int warmup, int repeats) {
-        return new EventTimer(ctx).time(work, warmup, repeats);
+    /** For tests: device memory in use by every process and context, as the driver reports it. */
+    long deviceMemoryInUse() {
+        return ctx.memoryInUse();
     }
 
     /** For tests: the convolution ops, to force an algorithm. */
@@ -141,13 +153,13 @@ final class CudaBackend implements BackendOps, CudnnTuning {
     @Override
     public Memory allocate(long bytes) {
         ctx.activate();
-        return new CudaMemory(ctx, bytes);
+        return ledger.track(new CudaMemory(ctx, bytes));
     }
 
     @Override
     public Memory allocateHostBuffer(long bytes) {
         ctx.activate();
-        return new PinnedMemory(bytes);
+        return ledger.track(new PinnedMemory(bytes));
     }
 
     @Override
@@ -179,9 +191,14 @@ final class CudaBackend implements BackendOps, CudnnTuning {
         ctx.synchronize();
     }
 
+    /** Tensors and host buffers made here, and the workspace and scratch buffers of the ops. */
     @Override
     public long memoryInUse() {
-        return ctx.memoryInUse();
+        long buffers = 0;
+        for (DeviceBuffer b : new DeviceBuffer[] {workspace, labels, losses, rowScales, pixels, result}) {
+            buffers += b.bytes();
+        }
+        return ledger.bytes() + buffers;
     }
 
     // ---- elementwise ---------------------------------------------------------------------------

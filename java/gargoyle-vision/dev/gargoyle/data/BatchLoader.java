@@ -49,7 +49,8 @@ public final class BatchLoader implements AutoCloseable {
             batchSizes[b] = Math.min(options.batchSize(), n - b * options.batchSize());
         }
         int bufferCount = Math.min(options.prefetch(), count);
-        long bytes = count == 0 ? 0 : batchSizes[0] * options.imageBytes();
+        // Room for a whole batch even of a small data set: a sampler may draw more samples than it holds.
+        long bytes = count == 0 ? 0 : options.batchSize() * options.imageBytes();
         this.buffers = new HostBuffer[bufferCount];
         this.starts = new BytePointer[bufferCount];
         try {
@@ -89,7 +90,7 @@ public final class BatchLoader implements AutoCloseable {
 
     /**
      * Starts epoch {@code number}: its order is a permutation seeded by (seed, epoch) when
-     * shuffling, else the data set's order; augmentation is seeded by (seed, epoch, sample index).
+     * shuffling, else the data set's order; augmentation is seeded by (seed, epoch, sample index, and how often the epoch drew it before).
      * Only one epoch may be open at a time.
      */
     public Epoch epoch(int number) {
@@ -98,7 +99,7 @@ public final class BatchLoader implements AutoCloseable {
 
     /**
      * Starts epoch {@code number} over the samples {@code order} names (indices into the data,
-     * repeats allowed), as a sampler chose them; augmentation is seeded by (seed, epoch, sample index).
+     * repeats allowed), as a sampler chose them; augmentation is seeded by (seed, epoch, sample index, and how often the epoch drew it before).
      */
     public Epoch epoch(int number, int[] order) {
         for (int index : order) {

@@ -19,6 +19,8 @@ public final class Epoch implements Iterator<Batch>, AutoCloseable {
     private final BatchLoader loader;
     private final int number;
     private final int[] order;
+    /** How many times each place's sample came earlier in this epoch (0 unless a sampler repeats it). */
+    private final int[] repeat;
     private final int batches;
     private final ArrayDeque<Integer> free = new ArrayDeque<>();
     private final ArrayDeque<Slot> pending = new ArrayDeque<>();
@@ -54,6 +56,11 @@ public final class Epoch implements Iterator<Batch>, AutoCloseable {
         this.loader = loader;
         this.number = number;
         this.order = order;
+        this.repeat = new int[order.length];
+        int[] seen = new int[loader.data().size()];
+        for (int i = 0; i < order.length; i++) {
+            repeat[i] = seen[order[i]]++;
+        }
         this.batches = (order.length + loader.options().batchSize() - 1) / loader.options().batchSize();
         this.inUse = new Slot[loader.bufferCount()];
         for (int i = 0; i < loader.bufferCount(); i++) {
@@ -153,7 +160,11 @@ public final class Epoch implements Iterator<Batch>, AutoCloseable {
             int sample = order[slot.start + position];
             Path file = loader.data().sample(sample).path();
             try (PointerScope scope = new PointerScope()) {
-                ImageOps.load(file, o.imageSize(), o.augmentation(), Seeds.mix(o.seed(), Seeds.AUGMENT, number, sample),
+                // A sample drawn again in the same epoch (sampling with replacement) is augmented anew.
+                int again = repeat[slot.start + position];
+                long seed = again == 0 ? Seeds.mix(o.seed(), Seeds.AUGMENT, number, sample)
+                        : Seeds.mix(o.seed(), Seeds.AUGMENT, number, sample, again);
+                ImageOps.load(file, o.imageSize(), o.augmentation(), seed,
                         ImageOps.rgbView(loader.start(slot.buffer), position * o.imageBytes(), o.imageSize()));
             }
         } catch (Throwable t) {

@@ -23,8 +23,16 @@ class AccumulationPlanTest {
         assertTrue(plan.endsUpdate(5));
         assertFalse(plan.endsUpdate(6));
         assertTrue(plan.endsUpdate(7));
-        assertEquals(2, plan.groupLength(6));
-        assertEquals(6, plan.groupWeight(7));
+    }
+
+    @Test
+    void withClassWeightsAMicroBatchCountsByItsShareOfTheWeight() {
+        // Samples 0..5 in micro-batches of 2, k = 3; sample i weighs i + 1: micro-batches weigh 3, 7, 11.
+        AccumulationPlan plan = AccumulationPlan.of(new int[] {0, 1, 2, 3, 4, 5}, 2, 3, i -> i + 1);
+        assertEquals(1, plan.updates());
+        assertEquals(3f / 21, plan.lossScale(0));
+        assertEquals(7f / 21, plan.lossScale(1));
+        assertEquals(11f / 21, plan.lossScale(2));
     }
 
     @Test

@@ -112,6 +112,30 @@ class TrainerTest {
     }
 
     @Test
+    void aRunResumesOnlyWithTheSettingsThatChoseItsBatches() {
+        try (Model model = mlp(1)) {
+            trainer(model, dir.resolve("shaped")).maxSteps(2).build().run();
+        }
+        try (Model model = mlp(1)) {
+            Trainer t = trainer(model, dir.resolve("shaped")).batchSize(6).seed(4).resume(true).build();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, t::run);
+            assertTrue(e.getMessage().contains("batchSize 8 (saved) against 6")
+                    && e.getMessage().contains("seed 3 (saved) against 4"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aFolderLeftBeforeTheFirstCheckpointCanBeUsedAgain() throws Exception {
+        Path left = Files.createDirectories(dir.resolve("left"));
+        Files.writeString(left.resolve("config.json"), "{}");
+        assertFalse(Trainer.holdsRun(left));
+        try (Model model = mlp(1)) {
+            trainer(model, left).epochs(1).build().run();
+        }
+        assertTrue(Files.isRegularFile(left.resolve("last.safetensors")));
+    }
+
+    @Test
     void withoutARunDirectoryNothingIsWritten() throws Exception {
         try (Model model = mlp(1)) {
             Trainer.Result r = trainer(model, null).epochs(1).build().run();

@@ -89,7 +89,7 @@ class CudaConvAlgorithmsTest {
             assertClose("backward filter, chosen algorithm", wantDw, read(dw), REL, ABS);
             assertClose("backward bias", wantDb, read(db), REL, ABS);
 
-            List<ConvAlgorithm> algorithms = ops.convAlgorithms(X, W, SPEC);
+            List<ConvAlgorithm> algorithms = backend.extension(CudnnTuning.class).orElseThrow().convAlgorithms(X, W, SPEC);
             int[] ran = new int[Direction.values().length];
             for (Direction d : Direction.values()) {
                 assertEquals(1, algorithms.stream().filter(a -> a.direction() == d && a.chosen()).count(),
@@ -143,23 +143,23 @@ class CudaConvAlgorithmsTest {
             Tensor y = t.zeros(ys);
             Tensor dx = t.zeros(xs);
             Tensor dw = t.zeros(ws);
-            long before = ops.convAlgorithmSearches();
+            long before = backend.extension(CudnnTuning.class).orElseThrow().convAlgorithmSearches();
             backend.conv2dForward(x, w, null, spec, y);
-            assertEquals(before + 1, ops.convAlgorithmSearches(), "the first forward searches");
+            assertEquals(before + 1, backend.extension(CudnnTuning.class).orElseThrow().convAlgorithmSearches(), "the first forward searches");
             backend.conv2dForward(x, w, null, spec, y);
-            assertEquals(before + 1, ops.convAlgorithmSearches(), "the second forward reuses the choice");
+            assertEquals(before + 1, backend.extension(CudnnTuning.class).orElseThrow().convAlgorithmSearches(), "the second forward reuses the choice");
             backend.conv2dBackwardData(y, w, spec, dx);
             backend.conv2dBackwardWeights(x, y, spec, dw, null);
-            assertEquals(before + 3, ops.convAlgorithmSearches(), "each backward direction searches once");
+            assertEquals(before + 3, backend.extension(CudnnTuning.class).orElseThrow().convAlgorithmSearches(), "each backward direction searches once");
             for (int i = 0; i < 3; i++) {
                 backend.conv2dForward(x, w, null, spec, y);
                 backend.conv2dBackwardData(y, w, spec, dx);
                 backend.conv2dBackwardWeights(x, y, spec, dw, null);
             }
-            assertEquals(before + 3, ops.convAlgorithmSearches(), "repeated steps search no more");
+            assertEquals(before + 3, backend.extension(CudnnTuning.class).orElseThrow().convAlgorithmSearches(), "repeated steps search no more");
             Tensor smaller = x.narrow(2);
             backend.conv2dForward(smaller, w, null, spec, y.narrow(2));
-            assertEquals(before + 4, ops.convAlgorithmSearches(), "another batch size is another shape");
+            assertEquals(before + 4, backend.extension(CudnnTuning.class).orElseThrow().convAlgorithmSearches(), "another batch size is another shape");
         }
     }
 
@@ -178,7 +178,7 @@ class CudaConvAlgorithmsTest {
             det.conv2dBackwardWeights(x, dy, SPEC, dw1, null);
             det.conv2dBackwardWeights(x, dy, SPEC, dw2, null);
             assertArrayEquals(read(dw1), read(dw2), 0.0, "a deterministic algorithm gives the same bits twice");
-            for (ConvAlgorithm a : detOps.convAlgorithms(xs, ws, SPEC)) {
+            for (ConvAlgorithm a : det.extension(CudnnTuning.class).orElseThrow().convAlgorithms(xs, ws, SPEC)) {
                 if (a.chosen()) {
                     assertTrue(a.deterministic(), "chosen but not deterministic: " + a);
                 }

@@ -15,10 +15,11 @@ import org.bytedeco.javacpp.Pointer;
 import org.junit.jupiter.api.Test;
 
 /**
- * Device memory (cudaMemGetInfo) after 2,000 training steps of a conv, batch-norm, ReLU, max-pool
- * block equals device memory after 10: searches, descriptors, the workspace and the scratch buffers
- * are all in place by then, and nothing a step does may allocate on the device. Host memory that
- * JavaCPP allocates stays flat as well. Closing the backend gives the memory back.
+ * The backend's own memory (its tensors, buffers, workspace) after 2,000 training steps of a conv,
+ * batch-norm, ReLU, max-pool block equals that after 10: searches, descriptors, the workspace and the
+ * scratch buffers are all in place by then, and nothing a step does may allocate. Host memory that
+ * JavaCPP allocates stays flat as well. Closing the backend gives the device memory back (the
+ * driver's count, cudaMemGetInfo).
  */
 @GpuTest
 class CudaDeviceMemoryTest {
@@ -29,8 +30,8 @@ class CudaDeviceMemoryTest {
     void deviceMemoryAfter2000StepsEqualsDeviceMemoryAfter10() {
         Random rng = new Random(3);
         long before;
-        try (Backend bootstrap = Backends.create(Device.cuda(0))) {
-            before = bootstrap.memoryInUse();
+        try (CudaBackend bootstrap = new CudaBackend(Device.cuda(0), CudaOptions.defaults())) {
+            before = bootstrap.deviceMemoryInUse();
         }
         Backend b = Backends.create(Device.cuda(0));
         long atWarm;
@@ -61,9 +62,10 @@ class CudaDeviceMemoryTest {
         assertEquals(atWarm, atEnd, "device memory in use after " + WARM + " and after " + STEPS + " steps");
         assertTrue(hostAtEnd - hostAtWarm <= 1L << 20, "JavaCPP host memory grew by " + (hostAtEnd - hostAtWarm)
                 + " bytes over " + (STEPS - WARM) + " steps");
-        try (Backend after = Backends.create(Device.cuda(0))) {
-            assertTrue(after.memoryInUse() <= before + (64L << 20), "closing the backend returns its device memory: "
-                    + "a fresh backend saw " + before + " bytes in use before, " + after.memoryInUse() + " after");
+        try (CudaBackend after = new CudaBackend(Device.cuda(0), CudaOptions.defaults())) {
+            long now = after.deviceMemoryInUse();
+            assertTrue(now <= before + (64L << 20), "closing the backend returns its device memory: the driver "
+                    + "reported " + before + " bytes in use on the device before, " + now + " after");
         }
     }
 }

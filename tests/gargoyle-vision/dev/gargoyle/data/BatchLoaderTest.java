@@ -136,6 +136,23 @@ class BatchLoaderTest {
                 otherSeed.indices().stream().flatMapToInt(Arrays::stream).toArray()));
     }
 
+    /** A sampler drawing with replacement may repeat a sample; each draw gets its own augmentation. */
+    @Test
+    void aSampleDrawnTwiceInAnEpochIsAugmentedTwice() throws IOException {
+        ImageFolder data = noise(3, 12);
+        LoaderOptions options = LoaderOptions.training(4, 8, 3).withWorkers(2);
+        try (BatchLoader loader = new BatchLoader(data, options, this::allocate);
+             Epoch batches = loader.epoch(0, new int[] {1, 1, 1, 0})) {
+            try (Batch b = batches.next()) {
+                byte[] px = bytes(b);
+                byte[] first = Arrays.copyOfRange(px, 0, 192);
+                assertFalse(Arrays.equals(first, Arrays.copyOfRange(px, 192, 384)), "second draw of sample 1");
+                assertFalse(Arrays.equals(first, Arrays.copyOfRange(px, 384, 576)), "third draw of sample 1");
+                assertArrayEquals(new int[] {1, 1, 1, 0}, b.indices());
+            }
+        }
+    }
+
     @Test
     void augmentationDependsOnEpochAndSampleNotOnBatchPosition() throws IOException {
         ImageFolder data = noise(6, 12);

@@ -216,7 +216,7 @@ class UnitProbeTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> UnitProbe.aheLayers(model));
         assertTrue(e.getMessage().contains("not an AHE model"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new UnitProbe.Options(0, 1, 1));
-        assertTrue(e.getMessage().contains("--top-k"), e.getMessage());
+        assertEquals("topK must be at least 1, got 0", e.getMessage());
     }
 
     @Test
