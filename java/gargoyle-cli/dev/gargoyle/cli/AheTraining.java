@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,9 +61,9 @@ final class AheTraining implements AutoCloseable {
     }
 
     /** The run {@code requested} asks for (a resumed run keeps its saved options), on a new backend. */
-    static AheTraining prepare(TrainConfig requested, List<TrainingListener> listeners) {
+    static AheTraining prepare(TrainConfig requested, Set<String> given, List<TrainingListener> listeners) {
         boolean resuming = requested.resume() != null;
-        TrainConfig config = resuming ? resumed(requested) : requested;
+        TrainConfig config = resuming ? ResumeOptions.merge(saved(requested.resume()), requested, given) : requested;
         if (!resuming) {
             requireNewRunDirectory(config.out());
         }
@@ -95,6 +96,7 @@ final class AheTraining implements AutoCloseable {
                     .warmupSteps(config.warmupSteps()).clipNorm(config.clipNorm()).epochs(config.epochs())
                     .batchSize(config.batchSize()).accumulationSteps(config.accumulationSteps())
                     .sampler(sampler(config)).seed(config.seed()).maxSteps(config.maxSteps())
+                    .checkpointEvery(config.saveEvery())
                     .runDirectory(resuming ? config.resume() : config.out()).resume(resuming)
                     .modelMetadata(net.metadata()).description(description);
             listeners.forEach(b::listener);
@@ -128,13 +130,8 @@ final class AheTraining implements AutoCloseable {
         }
     }
 
-    /**
-     * The saved options of the run in {@code --resume}, with what may change on resume taken from
-     * {@code requested}: epochs, max steps, device and workers (none of which changes the numbers
-     * already computed).
-     */
-    private static TrainConfig resumed(TrainConfig requested) {
-        Path dir = requested.resume();
+    /** The options the run in {@code dir} was started with (its config.json). */
+    private static TrainConfig saved(Path dir) {
         Path file = dir.resolve(CONFIG);
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("--resume " + dir + ": missing " + CONFIG
@@ -151,8 +148,7 @@ final class AheTraining implements AutoCloseable {
         if (saved == null) {
             throw new IllegalArgumentException(file + ": not the configuration of a gargoyle train run: no \"config\"");
         }
-        return saved.toBuilder().out(dir).resume(dir).epochs(requested.epochs()).maxSteps(requested.maxSteps())
-                .device(requested.device()).workers(requested.workers()).build();
+        return saved;
     }
 
     @Override

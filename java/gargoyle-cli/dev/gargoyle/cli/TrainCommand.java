@@ -6,9 +6,12 @@ import dev.gargoyle.train.ClassReport;
 import dev.gargoyle.train.Trainer;
 import dev.gargoyle.train.TrainingListener;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -92,6 +95,9 @@ final class TrainCommand implements Callable<Integer> {
     Path resume;
     @Option(names = "--max-steps", defaultValue = "0", description = "Stop after this many optimizer updates (0: no limit).")
     long maxSteps;
+    @Option(names = "--save-every", defaultValue = "0", paramLabel = "N",
+            description = "Also save the resumable checkpoint every N optimizer updates (0: at each epoch's end).")
+    long saveEvery;
     @Option(names = "--class-weights", defaultValue = "none", paramLabel = "none|balanced|W1,W2,...",
             description = "Weigh each class's loss: balanced gives n/(classes x count), or one weight per class.")
     String classWeights;
@@ -110,7 +116,9 @@ final class TrainCommand implements Callable<Integer> {
         if (!quiet && TerminalProgress.interactive()) {
             listeners.add(progress);
         }
-        try (AheTraining training = AheTraining.prepare(config, listeners)) {
+        Set<String> given = new HashSet<>();
+        spec.commandLine().getParseResult().matchedOptions().forEach(o -> given.add(o.longestName()));
+        try (AheTraining training = AheTraining.prepare(config, given, listeners)) {
             return run(training.trainer(), progress);
         }
     }
@@ -135,9 +143,8 @@ final class TrainCommand implements Callable<Integer> {
                 o.println("Test scores after epoch " + r.epochsCompleted() + ":");
                 o.println(ClassReport.format(r.test(), r.classes()));
             }
-            o.printf("%s after %d updates. Outputs in %s: config.json, metrics.jsonl, metrics.csv, curves.png, "
-                            + "confusion.png, last.safetensors, best.safetensors%n",
-                    r.stoppedEarly() ? "Stopped early" : "Finished", r.updates(), r.runDir());
+            o.printf("%s after %d updates. Outputs in %s: %s%n", r.stoppedEarly() ? "Stopped early" : "Finished",
+                    r.updates(), r.runDir(), String.join(", ", written(r.runDir())));
             o.flush();
             return 0;
         } finally {
@@ -149,6 +156,18 @@ final class TrainCommand implements Callable<Integer> {
                 // Ctrl-C: the JVM is exiting with 130 once the hook sees the latch.
             }
         }
+    }
+
+    /** The outputs this run left, in the order the README lists them: only those that exist. */
+    private static List<String> written(Path dir) {
+        List<String> out = new ArrayList<>();
+        for (String f : new String[] {"config.json", "metrics.jsonl", "metrics.csv", "curves.png", "confusion.png",
+            "last.safetensors", "best.safetensors"}) {
+            if (Files.isRegularFile(dir.resolve(f))) {
+                out.add(f);
+            }
+        }
+        return out;
     }
 
     private TrainConfig config() {
@@ -167,7 +186,8 @@ final class TrainCommand implements Callable<Integer> {
                     .device(device.text).tf32(tf32).valSplit(valSplit).mean(mean).std(std).strict(strict)
                     .shuffle(!noShuffle).init(init).resetHead(resetHead)
                     .freeze(freezeUntil != null ? "until:" + freezeUntil : freeze).backboneLr(backboneLr)
-                    .resume(resume).maxSteps(maxSteps).classWeights(classWeights).sampler(sampler);
+                    .resume(resume).maxSteps(maxSteps).classWeights(classWeights).sampler(sampler)
+                    .saveEvery(saveEvery);
             if (out != null) {
                 b.out(out);
             }

@@ -25,7 +25,7 @@ public record TrainConfig(
         int size, boolean augment, double dropout, long seed, String device, boolean tf32, int workers,
         Path init, boolean resetHead, String freeze, Double backboneLr, Path resume, long maxSteps,
         boolean shuffle, double valSplit, float[] mean, float[] std, boolean strict, String classWeights,
-        String sampler) {
+        String sampler, long saveEvery) {
 
     public static Builder builder() {
         return new Builder();
@@ -67,6 +67,7 @@ public record TrainConfig(
         b.strict = strict;
         b.classWeights = classWeights;
         b.sampler = sampler;
+        b.saveEvery = saveEvery;
         return b;
     }
 
@@ -111,6 +112,7 @@ public record TrainConfig(
         private boolean strict;
         private String classWeights = "none";
         private String sampler = "uniform";
+        private long saveEvery;
 
         public Builder data(Path v) { data = v; return this; }
         public Builder out(Path v) { out = v; return this; }
@@ -145,6 +147,7 @@ public record TrainConfig(
         public Builder strict(boolean v) { strict = v; return this; }
         public Builder classWeights(String v) { classWeights = v; return this; }
         public Builder sampler(String v) { sampler = v; return this; }
+        public Builder saveEvery(long v) { saveEvery = v; return this; }
 
         /** Checks every value; throws {@link IllegalArgumentException} naming the option and what it must be. */
         public TrainConfig build() {
@@ -169,6 +172,9 @@ public record TrainConfig(
             }
             if (warmupSteps < 0) {
                 throw bad("--warmup-steps", ">= 0", warmupSteps);
+            }
+            if (saveEvery < 0) {
+                throw bad("--save-every", ">= 0 (0 saves at the end of each epoch only)", saveEvery);
             }
             if (maxSteps < 0) {
                 throw bad("--max-steps", ">= 0 (0 means no limit)", maxSteps);
@@ -205,7 +211,7 @@ public record TrainConfig(
             return new TrainConfig(data, out, epochs, batchSize, accumulationSteps, opt, lr, momentum, weightDecay,
                     nesterov, schedule, warmupSteps, clipNorm, size, augment, dropout, seed, device, tf32, workers,
                     init, resetHead, freeze, backboneLr, resume, maxSteps, shuffle, valSplit, mean.clone(),
-                    std.clone(), strict, weights, draw);
+                    std.clone(), strict, weights, draw, saveEvery);
         }
 
         private static void positive(String option, long v) {

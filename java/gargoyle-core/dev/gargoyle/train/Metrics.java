@@ -24,11 +24,21 @@ public final class Metrics {
 
     /** Records the mean loss of {@code samples} samples. */
     public void addLoss(double meanLoss, long samples) {
+        addLossSum(meanLoss * samples, samples);
+    }
+
+    /** Records {@code samples} samples whose losses add up to {@code sum} (as {@link #lossSum()} gave it). */
+    public void addLossSum(double sum, long samples) {
         if (samples < 0) {
             throw new IllegalArgumentException("metrics: negative sample count " + samples);
         }
-        lossSum += meanLoss * samples;
+        lossSum += sum;
         lossSamples += samples;
+    }
+
+    /** The sum of the recorded losses: what a resumed epoch carries on from, exactly. */
+    public double lossSum() {
+        return lossSum;
     }
 
     /**

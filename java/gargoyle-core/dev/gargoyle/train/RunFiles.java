@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,15 +20,21 @@ import java.util.UUID;
 /**
  * A run directory: {@code config.json} (how the run was asked for), the weights
  * ({@code last.safetensors}, {@code best.safetensors}), the optimizer state beside them
- * ({@code last.optimizer.safetensors}) and the training state in the weights' metadata. The
- * optimizer file is written first and both carry one checkpoint id, so a crash between the two
- * writes is detected on resume rather than mixing states.
+ * ({@code last.optimizer.safetensors}) and the training state in the weights' metadata.
+ *
+ * <p>Every file is replaced atomically, and a crash at any moment leaves a folder that resumes to
+ * the uninterrupted result. Weights and optimizer state carry one checkpoint id. Saving moves the
+ * current optimizer file aside ({@value #PREVIOUS_OPTIMIZER}), writes the new one, then the weights,
+ * then drops the old one, so the weights' own optimizer state always exists under one of the two
+ * names. {@code best.safetensors} is written before {@code last.safetensors}: a crash between them
+ * replays the epoch's end, which writes the same best again.
  */
-final class RunFiles {
+final class RunFiles implements AutoCloseable {
     static final String CONFIG = "config.json";
     static final String LAST = "last.safetensors";
     static final String BEST = "best.safetensors";
     static final String OPTIMIZER = "last.optimizer.safetensors";
+    static final String PREVIOUS_OPTIMIZER = ".last.optimizer.previous.safetensors";
     private static final String STATE_KEY = "gargoyle.state";
     private static final String ID_KEY = "gargoyle.checkpoint_id";
     private static final String SHAPE_KEY = "gargoyle.run";
@@ -35,10 +42,14 @@ final class RunFiles {
 
     private final Path dir;
     private final RunShape shape;
+    private final RunLock lock;
+    /** Which optimizer file holds the state of the weights in {@code last.safetensors}; null before any. */
+    private String optimizerOfLast;
 
-    private RunFiles(Path dir, RunShape shape) {
+    private RunFiles(Path dir, RunShape shape, RunLock lock) {
         this.dir = dir;
         this.shape = shape;
+        this.lock = lock;
     }
 
     /**
@@ -49,7 +60,10 @@ final class RunFiles {
         return Files.exists(dir.resolve(LAST));
     }
 
-    /** A new run directory; refuses one that already holds a run, so nothing saved is overwritten. */
+    /**
+     * A new run directory, locked for this trainer; refuses one that already holds a run, so nothing
+     * saved is overwritten.
+     */
     static RunFiles create(Path dir, RunShape shape) {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new IllegalArgumentException("run directory " + dir + " is a file, expected a directory");
@@ -63,7 +77,18 @@ final class RunFiles {
         } catch (IOException e) {
             throw CheckpointException.io(dir, "create the run directory", e);
         }
-        return new RunFiles(dir, shape);
+        return locked(dir, shape, true);
+    }
+
+    /** Locks {@code dir}, then checks again what the lock now guards: another trainer may have saved first. */
+    private static RunFiles locked(Path dir, RunShape shape, boolean fresh) {
+        RunLock lock = RunLock.acquire(dir);
+        if (fresh && holdsRun(dir)) {
+            lock.close();
+            throw new IllegalArgumentException("run directory " + dir + " already holds a training run; resume it "
+                    + "or choose another directory");
+        }
+        return new RunFiles(dir, shape, lock);
     }
 
     /**
@@ -71,13 +96,17 @@ final class RunFiles {
      * optimizer state, saved by a run of the same shape.
      */
     static RunFiles existing(Path dir, RunShape shape) {
-        for (String f : new String[] {LAST, OPTIMIZER}) {
-            if (!Files.isRegularFile(dir.resolve(f))) {
-                throw new IllegalArgumentException("run directory " + dir + " has no " + f
-                        + " to resume from (expected a run a Trainer wrote)");
-            }
+        if (!Files.isRegularFile(dir.resolve(LAST)) || !Files.isRegularFile(dir.resolve(OPTIMIZER))
+                && !Files.isRegularFile(dir.resolve(PREVIOUS_OPTIMIZER))) {
+            throw new IllegalArgumentException("run directory " + dir + " has no " + LAST + " and " + OPTIMIZER
+                    + " to resume from (expected a run a Trainer wrote)");
         }
-        return new RunFiles(dir, shape);
+        return locked(dir, shape, false);
+    }
+
+    @Override
+    public void close() {
+        lock.close();
     }
 
     Path dir() {
@@ -132,19 +161,31 @@ final class RunFiles {
     /** Loads the weights, optimizer state and step count of the last checkpoint into a freshly built run. */
     void restore(Model model, Optimizer optimizer) {
         Safetensors.Contents weights = Safetensors.read(last());
-        Path optFile = dir.resolve(OPTIMIZER);
-        Safetensors.Contents opt = Safetensors.read(optFile);
         String id = weights.metadata().get(ID_KEY);
-        if (id == null || !id.equals(opt.metadata().get(ID_KEY))) {
-            throw new CheckpointException(dir, LAST + " and " + OPTIMIZER + " come from different checkpoints "
-                    + "(interrupted while saving?); start a new run from the weights of " + LAST);
+        Path optFile = null;
+        Safetensors.Contents opt = null;
+        for (String name : new String[] {OPTIMIZER, PREVIOUS_OPTIMIZER}) {
+            Path f = dir.resolve(name);
+            if (id != null && opt == null && Files.isRegularFile(f)) {
+                Safetensors.Contents c = Safetensors.read(f);
+                if (id.equals(c.metadata().get(ID_KEY))) {
+                    optFile = f;
+                    opt = c;
+                    optimizerOfLast = name;
+                }
+            }
+        }
+        if (opt == null) {
+            throw new CheckpointException(dir, "no optimizer state of the checkpoint in " + LAST + " (id " + id
+                    + "); start a new run from its weights");
         }
         Checkpoint.loadWeights(model, weights, last(), name -> false);
         Map<String, Tensor> targets = optimizer.stateTensors();
         Map<String, Shape> shapes = new LinkedHashMap<>();
         targets.forEach((k, v) -> shapes.put(k, v.shape()));
-        Safetensors.requireShapes(optFile, shapes, opt.tensors());
-        targets.forEach((k, v) -> v.copyFrom(opt.tensors().get(k).floats()));
+        Map<String, TensorData> saved = opt.tensors();
+        Safetensors.requireShapes(optFile, shapes, saved);
+        targets.forEach((k, v) -> v.copyFrom(saved.get(k).floats()));
         String steps = opt.metadata().get("steps");
         if (steps == null || !steps.matches("\\d+")) {
             throw new CheckpointException(optFile, "no optimizer step count in its metadata 'steps' (got " + steps + ")");
@@ -160,8 +201,23 @@ final class RunFiles {
         optMeta.put(ID_KEY, id);
         optMeta.put("steps", Long.toString(optimizer.steps()));
         optMeta.put("optimizer", json(optimizer.describe()));
-        Safetensors.write(dir.resolve(OPTIMIZER), opt, optMeta);
-        Checkpoint.save(last(), model, metadata(modelMetadata, state, id));
+        Path current = dir.resolve(OPTIMIZER);
+        Path previous = dir.resolve(PREVIOUS_OPTIMIZER);
+        try {
+            // Keep the last checkpoint's own optimizer state under the previous name until the new
+            // weights are in place; an optimizer file newer than the weights (a crash) is useless.
+            if (OPTIMIZER.equals(optimizerOfLast)) {
+                Files.move(current, previous, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                Files.deleteIfExists(current);
+            }
+            Safetensors.write(current, opt, optMeta);
+            Checkpoint.save(last(), model, metadata(modelMetadata, state, id));
+            optimizerOfLast = OPTIMIZER;
+            Files.deleteIfExists(previous);
+        } catch (IOException e) {
+            throw CheckpointException.io(current, "replace", e);
+        }
     }
 
     void saveBest(Model model, Map<String, String> modelMetadata, TrainingState state) {

@@ -74,17 +74,22 @@ public final class Trainer {
      */
     public Result run() {
         TrainerSettings s = settings;
-        RunFiles files = s.runDir() == null ? null : s.resume() ? RunFiles.existing(s.runDir(), s.runShape())
-                : RunFiles.create(s.runDir(), s.runShape());
-        TrainingState state = s.resume() ? files.readState() : TrainingState.START;
-        if (files != null && !s.resume() && s.description() != null) {
-            files.writeConfig(s.description());
+        // A run folder left before its first checkpoint has nothing to resume: it starts again there.
+        boolean resuming = s.resume() && RunFiles.holdsRun(s.runDir());
+        if (s.resume() && !resuming) {
+            LOG.info("{} holds no checkpoint yet: starting the run there from the beginning", s.runDir());
         }
-        try (Optimizer optimizer = s.optimizer().create(s.model(), s.lrScale())) {
-            if (s.resume()) {
+        RunFiles files = s.runDir() == null ? null : resuming ? RunFiles.existing(s.runDir(), s.runShape())
+                : RunFiles.create(s.runDir(), s.runShape());
+        try (files; Optimizer optimizer = s.optimizer().create(s.model(), s.lrScale())) {
+            TrainingState state = resuming ? files.readState() : TrainingState.START;
+            if (files != null && !resuming && s.description() != null) {
+                files.writeConfig(s.description());
+            }
+            if (resuming) {
                 files.restore(s.model(), optimizer);
             }
-            return new Run(s, files, optimizer, state).execute();
+            return new Run(s, files, optimizer, state, resuming).execute();
         }
     }
 
@@ -94,14 +99,16 @@ public final class Trainer {
         private final RunFiles files;
         private final Model model;
         private final Optimizer optimizer;
+        private final boolean resuming;
         private TrainingState state;
 
-        Run(TrainerSettings s, RunFiles files, Optimizer optimizer, TrainingState state) {
+        Run(TrainerSettings s, RunFiles files, Optimizer optimizer, TrainingState state, boolean resuming) {
             this.s = s;
             this.files = files;
             this.model = s.model();
             this.optimizer = optimizer;
             this.state = state;
+            this.resuming = resuming;
         }
 
         Result execute() {
@@ -152,10 +159,10 @@ public final class Trainer {
                             0, 0, null);
                     if (files != null) {
                         append(log, record);
-                        files.saveLast(model, optimizer, s.modelMetadata(), state);
                         if (best) {
                             files.saveBest(model, s.modelMetadata(), state);
                         }
+                        files.saveLast(model, optimizer, s.modelMetadata(), state);
                     }
                     LOG.info("epoch {}/{}: train loss {} acc {} f1 {}{} | {} samples/s", epoch + 1, s.epochs(),
                             f(lastTrain.loss()), f(lastTrain.accuracy()), f(lastTrain.f1()), lastTest == null ? ""
@@ -177,7 +184,7 @@ public final class Trainer {
                 return null;
             }
             try {
-                return s.resume() ? TrainingLog.resume(files.dir(), state.epoch()) : TrainingLog.create(files.dir());
+                return resuming ? TrainingLog.resume(files.dir(), state.epoch()) : TrainingLog.create(files.dir());
             } catch (IOException e) {
                 throw CheckpointException.io(files.dir().resolve(TrainingLog.JSONL), "write", e);
             }
@@ -208,7 +215,7 @@ public final class Trainer {
             Metrics metrics = new Metrics(classes);
             if (state.trainConfusion() != null) {
                 metrics.confusion().addAll(ConfusionMatrix.of(state.trainConfusion()));
-                metrics.addLoss(state.trainLossSum() / Math.max(1, state.trainSamples()), state.trainSamples());
+                metrics.addLossSum(state.trainLossSum(), state.trainSamples());
             }
             listeners.forEach(l -> l.onEpochStart(epoch + 1, plan.microBatches()));
             long images = 0;
@@ -231,6 +238,9 @@ public final class Trainer {
                     trainNanos += System.nanoTime() - t0;
                     long updates = state.updates() + (updated ? 1 : 0);
                     state = partial(epoch, i + 1, updates, metrics);
+                    if (updated && files != null && s.checkpointEvery() > 0 && updates % s.checkpointEvery() == 0) {
+                        files.saveLast(model, optimizer, s.modelMetadata(), state);
+                    }
                     double ips = images / (trainNanos / 1e9);
                     TrainingListener.StepEvent event = new TrainingListener.StepEvent(epoch + 1, i + 1,
                             plan.microBatches(), updates, loss, metrics.meanLoss(),
@@ -265,7 +275,7 @@ public final class Trainer {
 
         private TrainingState partial(int epoch, int done, long updates, Metrics metrics) {
             long samples = metrics.confusion().total();
-            return new TrainingState(epoch, done, updates, state.bestF1(), metrics.meanLoss() * samples, samples,
+            return new TrainingState(epoch, done, updates, state.bestF1(), metrics.lossSum(), samples,
                     metrics.confusion().counts());
         }
     }
@@ -304,6 +314,7 @@ public final class Trainer {
         private Sampler sampler;
         private long seed = 42;
         private long maxSteps;
+        private long checkpointEvery;
         private Path runDir;
         private boolean resume;
         private Map<String, String> modelMetadata = Map.of();
@@ -397,6 +408,15 @@ public final class Trainer {
         }
 
         /**
+         * Also saves the resumable checkpoint every {@code updates} optimizer updates within an epoch
+         * (0: at the end of each epoch and on a stop only), so a crash loses at most that many.
+         */
+        public Builder checkpointEvery(long updates) {
+            checkpointEvery = updates;
+            return this;
+        }
+
+        /**
          * Where the log ({@code metrics.jsonl}, {@code metrics.csv}) and the checkpoints
          * ({@code last.safetensors}, {@code best.safetensors}, the optimizer state) go; created when the
          * run starts, refused if it already holds a run.
@@ -406,7 +426,10 @@ public final class Trainer {
             return this;
         }
 
-        /** Continues the run in {@link #runDirectory} from its last checkpoint, exactly (same seed, same result). */
+        /**
+         * Continues the run in {@link #runDirectory} from its last checkpoint, exactly (same seed, same
+         * result); a run folder holding no checkpoint yet starts again from the beginning.
+         */
         public Builder resume(boolean on) {
             resume = on;
             return this;
@@ -433,8 +456,8 @@ public final class Trainer {
         public Trainer build() {
             TrainerSettings s = new TrainerSettings(model, trainData, testData, loss, optimizer, lrScale, learningRate,
                     schedule, warmupSteps, clipNorm, epochs, batchSize, accumulationSteps,
-                    sampler != null ? sampler : Sampler.shuffled(seed), seed, maxSteps, runDir, resume, modelMetadata,
-                    description);
+                    sampler != null ? sampler : Sampler.shuffled(seed), seed, maxSteps, checkpointEvery, runDir, resume,
+                    modelMetadata, description);
             s.validate();
             return new Trainer(s, listeners);
         }

@@ -13,7 +13,8 @@ import java.util.function.ToDoubleFunction;
 record TrainerSettings(Model model, DataSource trainData, DataSource testData, CrossEntropyLoss loss,
                        OptimizerConfig optimizer, ToDoubleFunction<String> lrScale, double learningRate,
                        Schedule schedule, int warmupSteps, double clipNorm, int epochs, int batchSize,
-                       int accumulationSteps, Sampler sampler, long seed, long maxSteps, Path runDir, boolean resume,
+                       int accumulationSteps, Sampler sampler, long seed, long maxSteps, long checkpointEvery,
+                       Path runDir, boolean resume,
                        Map<String, String> modelMetadata, Map<String, ?> description) {
 
     RunShape runShape() {
@@ -35,6 +36,7 @@ record TrainerSettings(Model model, DataSource trainData, DataSource testData, C
         atLeast("accumulationSteps", accumulationSteps, 1);
         atLeast("warmupSteps", warmupSteps, 0);
         atLeast("maxSteps", maxSteps, 0);
+        atLeast("checkpointEvery", checkpointEvery, 0);
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw new IllegalArgumentException("Trainer: learningRate must be a positive number, got " + learningRate);
         }

@@ -119,6 +119,31 @@ class CliEndToEndTest {
     }
 
     @Test
+    void resumeKeepsTheSavedOptionsAndNamesEveryConflict() throws Exception {
+        Path out = dir.resolve("resumed");
+        String data = dir.resolve("data").toString();
+        String[] r = run("train", "--data", data, "--out", out.toString(), "--epochs", "2", "--batch-size", "8",
+                "--size", "16", "--device", "cpu", "--workers", "2", "--quiet", "--max-steps", "2", "--save-every", "1");
+        assertEquals("0", r[0], () -> r[2]);
+        assertTrue(r[1].contains("Stopped early after 2 updates. Outputs in " + out
+                + ": config.json, metrics.jsonl, metrics.csv, last.safetensors" + System.lineSeparator()), r[1]);
+
+        String[] conflict = run("train", "--resume", out.toString(), "--size", "32", "--data", dir.toString(),
+                "--batch-size", "8");
+        assertEquals("2", conflict[0], () -> conflict[2]);
+        String message = conflict[2].lines().findFirst().orElse("");
+        assertTrue(message.contains("--size 32 (the run has 16)") && message.contains("--data " + dir
+                + " (the run has " + dir.resolve("data") + ")") && !message.contains("--batch-size"), message);
+
+        String[] rest = run("train", "--resume", out.toString(), "--quiet", "--device", "cpu");
+        assertEquals("0", rest[0], () -> rest[2]);
+        try (Stream<String> lines = Files.lines(out.resolve("metrics.jsonl"))) {
+            assertEquals(2, lines.count(), "the saved --epochs 2, not the default 20");
+        }
+        assertTrue(rest[1].contains("Finished after 10 updates"), rest[1]);   // 2 epochs of 40 images in batches of 8
+    }
+
+    @Test
     void missingDataIsAFailureNamingThePath() {
         String[] r = run("train", "--data", dir.resolve("nowhere").toString(), "--out",
                 dir.resolve("run-missing").toString(), "--device", "cpu");

@@ -135,6 +135,56 @@ class TrainerTest {
         assertTrue(Files.isRegularFile(left.resolve("last.safetensors")));
     }
 
+    /** Two trainers on one folder would interleave their logs: the second is refused, naming the first. */
+    @Test
+    void aRunFolderIsWrittenByOneTrainerAtATimeAndAKilledHolderLeavesNoLock() throws Exception {
+        Path run = Files.createDirectories(dir.resolve("shared"));
+        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), RunLockHolder.class.getName(), run.toString())
+                .redirectErrorStream(true).start();
+        try {
+            String first = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream()))
+                    .readLine();
+            assertEquals("locked", first);
+            try (Model model = mlp(1)) {
+                Trainer t = trainer(model, run).epochs(1).build();
+                IllegalStateException e = assertThrows(IllegalStateException.class, t::run);
+                assertEquals("run directory " + run + " is being written by another trainer (process "
+                        + holder.pid() + "); wait for it to end, or choose another directory", e.getMessage());
+            }
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
+        try (Model model = mlp(1)) {
+            assertEquals(1, trainer(model, run).epochs(1).build().run().epochsCompleted(), "kill -9 freed the lock");
+        }
+    }
+
+    @Test
+    void aSecondTrainerInTheSameProcessIsRefusedToo() throws Exception {
+        Path run = Files.createDirectories(dir.resolve("twice"));
+        try (RunLock held = RunLock.acquire(run); Model model = mlp(1)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> trainer(model, run).epochs(1).build().run());
+            assertTrue(e.getMessage().contains("process " + ProcessHandle.current().pid()), e.getMessage());
+        }
+    }
+
+    @Test
+    void aFolderWithoutACheckpointResumesFromTheBeginning() {
+        Path run = dir.resolve("empty");
+        float[] fresh;
+        try (Model model = mlp(1)) {
+            trainer(model, dir.resolve("reference")).epochs(1).build().run();
+            fresh = model.flatParameters().toArray();
+        }
+        try (Model model = mlp(1)) {
+            Trainer.Result r = trainer(model, run).epochs(1).resume(true).build().run();
+            assertEquals(1, r.epochsCompleted());
+            assertArrayEquals(fresh, model.flatParameters().toArray(), 0f);
+        }
+    }
+
     @Test
     void withoutARunDirectoryNothingIsWritten() throws Exception {
         try (Model model = mlp(1)) {
