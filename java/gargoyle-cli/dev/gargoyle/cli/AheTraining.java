@@ -69,14 +69,15 @@ final class AheTraining implements AutoCloseable {
         }
         Path dataRoot = config.data() != null ? config.data() : SampleData.ensure(sampleCache());
         DataSplits splits = ImageFolder.open(dataRoot, OpenOptions.defaults().withValSplit(config.valSplit())
-                .withSeed(config.seed()).withStrict(config.strict()).withThreads(config.workers()));
+                .withSeed(config.seed()).withStrict(config.strict()).withThreads(config.workers())
+                .withMaxPixels(config.maxPixels()));
         for (var skipped : splits.skipped()) {
             LOG.warn("skipped unreadable image {}: {}", skipped.path(), skipped.reason());
         }
         AheNet net = new AheNet(splits.classes(), config.size(), config.mean(), config.std(), config.dropout());
         LoaderOptions training = new LoaderOptions(config.batchSize(), config.size(),
                 config.augment() ? Augmentation.standard() : Augmentation.none(), true, config.seed(),
-                config.workers(), 3);
+                config.workers(), 3, config.maxPixels());
         ImageDataSource train = new ImageDataSource(splits.train(), training, config.mean(), config.std());
         ImageDataSource test = new ImageDataSource(splits.test(), training.withAugmentation(Augmentation.none()),
                 config.mean(), config.std());

@@ -56,6 +56,8 @@ final class ResumeOptions {
         m.put("--backbone-lr", TrainConfig::backboneLr);
         m.put("--class-weights", TrainConfig::classWeights);
         m.put("--sampler", TrainConfig::sampler);
+        m.put("--max-pixels", TrainConfig::maxPixels);
+        m.put("--save-every", TrainConfig::saveEvery);
         return m;
     }
 

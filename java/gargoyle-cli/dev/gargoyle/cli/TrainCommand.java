@@ -79,6 +79,9 @@ final class TrainCommand implements Callable<Integer> {
     float[] std;
     @Option(names = "--strict", description = "Fail on an unreadable image instead of skipping it.")
     boolean strict;
+    @Option(names = "--max-pixels", paramLabel = "N", defaultValue = "89478485",
+            description = "Skip (or with --strict refuse) images larger than N pixels, before decoding them.")
+    long maxPixels;
     @Option(names = "--no-shuffle", description = "Visit images in class order, then file-name order.")
     boolean noShuffle;
     @Option(names = "--init", paramLabel = "W", description = "Start from these weights (safetensors, also PyTorch's).")
@@ -187,7 +190,7 @@ final class TrainCommand implements Callable<Integer> {
                     .shuffle(!noShuffle).init(init).resetHead(resetHead)
                     .freeze(freezeUntil != null ? "until:" + freezeUntil : freeze).backboneLr(backboneLr)
                     .resume(resume).maxSteps(maxSteps).classWeights(classWeights).sampler(sampler)
-                    .saveEvery(saveEvery);
+                    .saveEvery(saveEvery).maxPixels(maxPixels);
             if (out != null) {
                 b.out(out);
             }

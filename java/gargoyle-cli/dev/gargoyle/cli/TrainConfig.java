@@ -1,5 +1,6 @@
 package dev.gargoyle.cli;
 
+import dev.gargoyle.data.Images;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -25,7 +26,7 @@ public record TrainConfig(
         int size, boolean augment, double dropout, long seed, String device, boolean tf32, int workers,
         Path init, boolean resetHead, String freeze, Double backboneLr, Path resume, long maxSteps,
         boolean shuffle, double valSplit, float[] mean, float[] std, boolean strict, String classWeights,
-        String sampler, long saveEvery) {
+        String sampler, long saveEvery, long maxPixels) {
 
     public static Builder builder() {
         return new Builder();
@@ -68,6 +69,7 @@ public record TrainConfig(
         b.classWeights = classWeights;
         b.sampler = sampler;
         b.saveEvery = saveEvery;
+        b.maxPixels = maxPixels > 0 ? maxPixels : Images.DEFAULT_MAX_PIXELS;   // 0: saved before the option existed
         return b;
     }
 
@@ -113,6 +115,7 @@ public record TrainConfig(
         private String classWeights = "none";
         private String sampler = "uniform";
         private long saveEvery;
+        private long maxPixels = Images.DEFAULT_MAX_PIXELS;
 
         public Builder data(Path v) { data = v; return this; }
         public Builder out(Path v) { out = v; return this; }
@@ -148,6 +151,7 @@ public record TrainConfig(
         public Builder classWeights(String v) { classWeights = v; return this; }
         public Builder sampler(String v) { sampler = v; return this; }
         public Builder saveEvery(long v) { saveEvery = v; return this; }
+        public Builder maxPixels(long v) { maxPixels = v; return this; }
 
         /** Checks every value; throws {@link IllegalArgumentException} naming the option and what it must be. */
         public TrainConfig build() {
@@ -172,6 +176,9 @@ public record TrainConfig(
             }
             if (warmupSteps < 0) {
                 throw bad("--warmup-steps", ">= 0", warmupSteps);
+            }
+            if (maxPixels < 1) {
+                throw bad("--max-pixels", "at least 1", maxPixels);
             }
             if (saveEvery < 0) {
                 throw bad("--save-every", ">= 0 (0 saves at the end of each epoch only)", saveEvery);
@@ -211,7 +218,7 @@ public record TrainConfig(
             return new TrainConfig(data, out, epochs, batchSize, accumulationSteps, opt, lr, momentum, weightDecay,
                     nesterov, schedule, warmupSteps, clipNorm, size, augment, dropout, seed, device, tf32, workers,
                     init, resetHead, freeze, backboneLr, resume, maxSteps, shuffle, valSplit, mean.clone(),
-                    std.clone(), strict, weights, draw, saveEvery);
+                    std.clone(), strict, weights, draw, saveEvery, maxPixels);
         }
 
         private static void positive(String option, long v) {

@@ -15,12 +15,12 @@ final class ImageCheck {
     }
 
     /** The files that fail to decode, in the order given. */
-    static List<SkippedFile> findUnreadable(List<Path> files, int threads) {
+    static List<SkippedFile> findUnreadable(List<Path> files, int threads, long maxPixels) {
         ExecutorService pool = Workers.pool("gargoyle-check", threads);
         try {
             List<Future<SkippedFile>> results = new ArrayList<>(files.size());
             for (Path file : files) {
-                results.add(pool.submit(() -> check(file)));
+                results.add(pool.submit(() -> check(file, maxPixels)));
             }
             List<SkippedFile> bad = new ArrayList<>();
             for (Future<SkippedFile> r : results) {
@@ -41,9 +41,9 @@ final class ImageCheck {
     }
 
     @SuppressWarnings("try") // the PointerScope frees every Mat made in the body
-    private static SkippedFile check(Path file) {
+    private static SkippedFile check(Path file, long maxPixels) {
         try (PointerScope scope = new PointerScope()) {
-            ImageOps.decodeBgr(file);
+            ImageOps.decodeBgr(file, maxPixels);
             return null;
         } catch (UnreadableImageException e) {
             return new SkippedFile(file, e.reason());

@@ -84,7 +84,8 @@ public final class ImageDataSource implements DataSource {
     @Override
     public Loader open(Backend backend, int batchSize) {
         BatchLoader loader = new BatchLoader(images, new LoaderOptions(batchSize, options.imageSize(),
-                options.augmentation(), false, options.seed(), options.workers(), options.prefetch()),
+                options.augmentation(), false, options.seed(), options.workers(), options.prefetch(),
+                options.maxPixels()),
                 backend::allocateHostBuffer);
         int side = options.imageSize();
         return new Loader() {

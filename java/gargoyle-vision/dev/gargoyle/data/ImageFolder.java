@@ -3,13 +3,17 @@ package dev.gargoyle.data;
 import dev.gargoyle.train.DataException;
 import dev.gargoyle.train.Seeds;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -169,23 +173,42 @@ public final class ImageFolder {
         return files;
     }
 
+    /**
+     * The image files below {@code classDir}, following links; hidden folders are left out, and an
+     * entry that cannot be visited (a link that loops, a folder that cannot be read) is skipped with
+     * a warning naming it, as an unreadable image is.
+     */
     private static List<Path> images(Path classDir) {
-        try (Stream<Path> walk = Files.walk(classDir, FileVisitOption.FOLLOW_LINKS)) {
-            return walk.filter(p -> !p.equals(classDir) && Images.isImageFile(p) && !inHiddenFolder(classDir, p))
-                    .sorted(Comparator.comparing(p -> classDir.relativize(p).toString()))
-                    .toList();
-        } catch (IOException | UncheckedIOException e) {
+        List<Path> found = new ArrayList<>();
+        try {
+            Files.walkFileTree(classDir, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
+                    new SimpleFileVisitor<>() {
+                        @Override
+                        public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+                            boolean hidden = !d.equals(classDir) && d.getFileName().toString().startsWith(".");
+                            return hidden ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                        }
+
+                        @Override
+                        public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+                            if (Images.isImageFile(f)) {
+                                found.add(f);
+                            }
+                            return FileVisitResult.CONTINUE;
+                        }
+
+                        @Override
+                        public FileVisitResult visitFileFailed(Path f, IOException e) {
+                            LOG.warn("skipped {}: {}", f, e instanceof FileSystemLoopException
+                                    ? "a link that loops back to a folder above it" : e.toString());
+                            return FileVisitResult.CONTINUE;
+                        }
+                    });
+        } catch (IOException e) {
             throw new DataException("cannot list class folder " + classDir + ": " + e.getMessage(), e);
         }
-    }
-
-    private static boolean inHiddenFolder(Path classDir, Path file) {
-        for (Path part : classDir.relativize(file.getParent() == null ? file : file.getParent())) {
-            if (part.toString().startsWith(".")) {
-                return true;
-            }
-        }
-        return false;
+        found.sort(Comparator.comparing(p -> classDir.relativize(p).toString()));
+        return found;
     }
 
     private static void requireSameClasses(Path trainDir, Map<String, List<Path>> train,
@@ -210,7 +233,7 @@ public final class ImageFolder {
         for (Map<String, List<Path>> part : parts) {
             part.values().forEach(all::addAll);
         }
-        List<SkippedFile> bad = ImageCheck.findUnreadable(all, options.threads());
+        List<SkippedFile> bad = ImageCheck.findUnreadable(all, options.threads(), options.maxPixels());
         if (!bad.isEmpty() && options.strict()) {
             SkippedFile first = bad.get(0);
             throw new DataException("unreadable image " + first.path() + " (strict mode): " + first.reason()

@@ -37,9 +37,10 @@ final class ImageOps {
     /**
      * Decodes an image file (read as bytes, so any path works) to 8-bit, 3-channel BGR: gray and
      * palette images are expanded, alpha is dropped, 16-bit samples are scaled by 255/65535 and
-     * floating-point ones (taken as 0..1) by 255.
+     * floating-point ones (taken as 0..1) by 255. An image whose header declares more than
+     * {@code maxPixels} pixels is refused before decoding (a 1 MB PNG can decode to gigabytes).
      */
-    static Mat decodeBgr(Path file) {
+    static Mat decodeBgr(Path file, long maxPixels) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -48,6 +49,12 @@ final class ImageOps {
         }
         if (bytes.length == 0) {
             throw new UnreadableImageException(file, "the file is empty", null);
+        }
+        long[] size = ImageHeader.size(bytes);
+        if (size != null && size[0] * size[1] > maxPixels) {
+            throw new UnreadableImageException(file, String.format(java.util.Locale.ROOT,
+                    "%dx%d = %,d pixels, above the limit of %,d", size[0], size[1], size[0] * size[1], maxPixels),
+                    null);
         }
         Mat decoded;
         try {
@@ -104,9 +111,9 @@ final class ImageOps {
      * decode, then either just resize or, with a random source seeded per sample, augment.
      */
     @SuppressWarnings("try") // the PointerScope frees every Mat made in the body
-    static void load(Path file, int size, Augmentation augmentation, long sampleSeed, Mat rgb) {
+    static void load(Path file, int size, Augmentation augmentation, long sampleSeed, long maxPixels, Mat rgb) {
         try (PointerScope scope = new PointerScope()) {
-            Mat bgr = decodeBgr(file);
+            Mat bgr = decodeBgr(file, maxPixels);
             Mat sized = augmentation.isNone()
                     ? resize(bgr, size)
                     : augment(bgr, size, augmentation, new SplittableRandom(sampleSeed));

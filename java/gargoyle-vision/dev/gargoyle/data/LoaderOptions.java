@@ -10,15 +10,19 @@ package dev.gargoyle.data;
  * @param seed         seeds the shuffle and the augmentation, with the epoch and the sample index
  * @param workers      decoding threads; batches do not depend on it
  * @param prefetch     batch buffers, so at most this many batches are decoded ahead or held
+ * @param maxPixels    an image whose header declares more pixels is refused before it is decoded
  */
 public record LoaderOptions(int batchSize, int imageSize, Augmentation augmentation, boolean shuffle, long seed,
-                            int workers, int prefetch) {
+                            int workers, int prefetch, long maxPixels) {
 
     public LoaderOptions {
         positive(batchSize, "batch size");
         positive(imageSize, "image size");
         positive(workers, "workers");
         positive(prefetch, "prefetch");
+        if (maxPixels < 1) {
+            throw new IllegalArgumentException("maxPixels must be at least 1, got " + maxPixels);
+        }
         if (augmentation == null) {
             throw new IllegalArgumentException("augmentation must be given (Augmentation.none() for none)");
         }
@@ -27,33 +31,37 @@ public record LoaderOptions(int batchSize, int imageSize, Augmentation augmentat
     /** Shuffled, standard augmentation, one worker per processor, 3 batches ahead. */
     public static LoaderOptions training(int batchSize, int imageSize, long seed) {
         return new LoaderOptions(batchSize, imageSize, Augmentation.standard(), true, seed,
-                Runtime.getRuntime().availableProcessors(), 3);
+                Runtime.getRuntime().availableProcessors(), 3, Images.DEFAULT_MAX_PIXELS);
     }
 
     /** In order, no augmentation, one worker per processor, 3 batches ahead. */
     public static LoaderOptions evaluation(int batchSize, int imageSize) {
         return new LoaderOptions(batchSize, imageSize, Augmentation.none(), false, 0,
-                Runtime.getRuntime().availableProcessors(), 3);
+                Runtime.getRuntime().availableProcessors(), 3, Images.DEFAULT_MAX_PIXELS);
     }
 
     public LoaderOptions withAugmentation(Augmentation a) {
-        return new LoaderOptions(batchSize, imageSize, a, shuffle, seed, workers, prefetch);
+        return new LoaderOptions(batchSize, imageSize, a, shuffle, seed, workers, prefetch, maxPixels);
     }
 
     public LoaderOptions withShuffle(boolean s) {
-        return new LoaderOptions(batchSize, imageSize, augmentation, s, seed, workers, prefetch);
+        return new LoaderOptions(batchSize, imageSize, augmentation, s, seed, workers, prefetch, maxPixels);
     }
 
     public LoaderOptions withSeed(long s) {
-        return new LoaderOptions(batchSize, imageSize, augmentation, shuffle, s, workers, prefetch);
+        return new LoaderOptions(batchSize, imageSize, augmentation, shuffle, s, workers, prefetch, maxPixels);
     }
 
     public LoaderOptions withWorkers(int w) {
-        return new LoaderOptions(batchSize, imageSize, augmentation, shuffle, seed, w, prefetch);
+        return new LoaderOptions(batchSize, imageSize, augmentation, shuffle, seed, w, prefetch, maxPixels);
     }
 
     public LoaderOptions withPrefetch(int p) {
-        return new LoaderOptions(batchSize, imageSize, augmentation, shuffle, seed, workers, p);
+        return new LoaderOptions(batchSize, imageSize, augmentation, shuffle, seed, workers, p, maxPixels);
+    }
+
+    public LoaderOptions withMaxPixels(long m) {
+        return new LoaderOptions(batchSize, imageSize, augmentation, shuffle, seed, workers, prefetch, m);
     }
 
     /** Bytes of one image: {@code imageSize² · 3}. */

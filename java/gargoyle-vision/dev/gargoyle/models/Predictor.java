@@ -27,6 +27,7 @@ public final class Predictor implements AutoCloseable {
     private final AheNet.Loaded loaded;
     private final HostBuffer pixels;
     private final Tensor input;
+    private long maxPixels = Images.DEFAULT_MAX_PIXELS;
 
     /** One predicted class: its name, index and softmax probability. */
     public record Prediction(String label, int index, double probability) {
@@ -57,6 +58,15 @@ public final class Predictor implements AutoCloseable {
         return new Predictor(backend, false, AheNet.load(weights, backend));
     }
 
+    /** Refuses images whose header declares more than {@code limit} pixels (default {@link Images#DEFAULT_MAX_PIXELS}). */
+    public Predictor maxPixels(long limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("maxPixels must be at least 1, got " + limit);
+        }
+        maxPixels = limit;
+        return this;
+    }
+
     public List<String> classes() {
         return loaded.net().classes();
     }
@@ -64,7 +74,7 @@ public final class Predictor implements AutoCloseable {
     /** The softmax probability of every class for the image in {@code file} (any format OpenCV reads). */
     public double[] probabilities(Path file) {
         int s = loaded.net().size();
-        byte[] rgb = Images.readRgb(file, s);
+        byte[] rgb = Images.readRgb(file, s, maxPixels);
         pixels.buffer().clear();
         pixels.buffer().put(rgb);
         backend.imagesToTensor(pixels, 1, s, s, loaded.net().mean(), loaded.net().std(), input);

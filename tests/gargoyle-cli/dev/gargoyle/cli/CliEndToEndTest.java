@@ -64,17 +64,40 @@ class CliEndToEndTest {
     }
 
     @Test
-    void predictNamesAnUnreadableImage() throws Exception {
+    void predictReportsAnUnreadableImageAndPredictsTheOthers() throws Exception {
         Path bad = Files.writeString(dir.resolve("not-an-image.png"), "hello");
+        Path good;
+        try (Stream<Path> s = Files.list(dir.resolve("data/test/vault"))) {
+            good = s.findFirst().orElseThrow();
+        }
         String[] r = run("predict", "--weights", dir.resolve("run/last.safetensors").toString(), "--device", "cpu",
-                bad.toString());
-        assertEquals("1", r[0]);
-        assertTrue((r[2]).contains("not-an-image.png"), r[2]);
+                good.toString(), bad.toString(), good.toString());
+        assertEquals("1", r[0], "a failed image makes the exit code 1");
+        assertTrue(r[2].contains("not-an-image.png") && r[2].contains("1 of 3 images could not be read"), r[2]);
+        assertEquals(2, r[1].lines().filter(line -> line.equals(good.toString())).count(), r[1]);
+    }
+
+    @Test
+    void predictRefusesAnImageAboveMaxPixelsBeforeDecodingIt() throws Exception {
+        Path image;
+        try (Stream<Path> s = Files.list(dir.resolve("data/test/vault"))) {
+            image = s.findFirst().orElseThrow();
+        }
+        String[] r = run("predict", "--weights", dir.resolve("run/last.safetensors").toString(), "--device", "cpu",
+                "--max-pixels", "100", image.toString());
+        assertEquals("1", r[0], r[2]);
+        assertTrue(r[2].contains(image.getFileName().toString()) && r[2].contains("16x16 = 256 pixels, above the "
+                + "limit of 100"), r[2]);
+        String[] usage = run("predict", "--weights", dir.resolve("run/last.safetensors").toString(), "--max-pixels",
+                "0", image.toString());
+        assertEquals("2", usage[0], usage[2]);
+        assertTrue(usage[2].contains("--max-pixels must be at least 1, got 0"), usage[2]);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"--batch-size=0", "--accumulation-steps=0", "--lr=-1", "--device=tpu", "--size=20",
-        "--optimizer=rmsprop", "--epochs=0", "--class-weights=heavy", "--class-weights=1,0", "--sampler=round-robin"})
+        "--optimizer=rmsprop", "--epochs=0", "--class-weights=heavy", "--class-weights=1,0", "--sampler=round-robin",
+        "--max-pixels=0"})
     void invalidTrainOptionsAreUsageErrors(String option) {
         String[] r = run("train", option, "--data", dir.resolve("data").toString(), "--out",
                 dir.resolve("never").toString());

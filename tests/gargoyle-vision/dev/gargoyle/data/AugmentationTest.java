@@ -29,7 +29,7 @@ class AugmentationTest {
 
     private static byte[] load(Path file, int size, Augmentation a, long seed) {
         try (BytePointer out = new BytePointer((long) size * size * 3); PointerScope scope = new PointerScope()) {
-            ImageOps.load(file, size, a, seed, ImageOps.rgbView(out, 0, size));
+            ImageOps.load(file, size, a, seed, Images.DEFAULT_MAX_PIXELS, ImageOps.rgbView(out, 0, size));
             byte[] bytes = new byte[size * size * 3];
             out.get(bytes);
             return bytes;

@@ -160,4 +160,59 @@ class ImageDecodeTest {
             assertTrue(!Images.isImageFile(Files.writeString(dir.resolve(name), "x")), name);
         }
     }
+
+    /** The size every format declares is read from its header alone, as OpenCV would decode it. */
+    @Test
+    void theHeaderGivesTheSizeOfEveryFormat() throws IOException {
+        try (Mat image = new Mat(5, 7, CV_8UC3, new Scalar(10, 200, 30, 0))) {
+            for (String ext : new String[] {".png", ".jpg", ".bmp", ".tiff", ".webp"}) {
+                for (int quality : ext.equals(".webp") ? new int[] {80, 101} : new int[] {0}) {
+                    BytePointer encoded = new BytePointer();
+                    assertTrue(ext.equals(".webp")
+                            ? opencv_imgcodecs.imencode(ext, image, encoded, new org.bytedeco.javacpp.IntPointer(
+                                    opencv_imgcodecs.IMWRITE_WEBP_QUALITY, quality))
+                            : opencv_imgcodecs.imencode(ext, image, encoded), ext);
+                    byte[] bytes = new byte[(int) encoded.limit()];
+                    encoded.get(bytes);
+                    assertArrayEquals(new long[] {7, 5}, ImageHeader.size(bytes), ext + " " + quality);
+                }
+            }
+        }
+        assertEquals(null, ImageHeader.size("not an image at all, just words".getBytes()));
+    }
+
+    /**
+     * A PNG that declares 20000x20000 (it would decode to 1.2 GB) is refused before decoding, naming the
+     * file and its size; a limit the image fits is no obstacle.
+     */
+    @Test
+    void anImageAboveThePixelLimitIsRefusedBeforeDecoding() throws IOException {
+        Path huge = Files.write(dir.resolve("huge.png"), pngHeader(20000, 20000));
+        UnreadableImageException e = assertThrows(UnreadableImageException.class, () -> Images.readRgb(huge, 4));
+        assertTrue(e.getMessage().contains(huge.toString()), e.getMessage());
+        assertTrue(e.getMessage().endsWith("20000x20000 = 400,000,000 pixels, above the limit of 89,478,485"),
+                e.getMessage());
+        Path small = dir.resolve("small.png");
+        try (Mat image = new Mat(6, 6, CV_8UC3, new Scalar(1, 2, 3, 0))) {
+            assertTrue(opencv_imgcodecs.imwrite(small.toString(), image));
+        }
+        e = assertThrows(UnreadableImageException.class, () -> Images.readRgb(small, 4, 35));
+        assertTrue(e.getMessage().endsWith("6x6 = 36 pixels, above the limit of 35"), e.getMessage());
+        assertEquals(4 * 4 * 3, Images.readRgb(small, 4, 36).length);
+    }
+
+    /** A PNG signature, an IHDR chunk declaring {@code width x height} RGB with its CRC, and IEND. */
+    static byte[] pngHeader(int width, int height) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 25 + 12);
+        b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        byte[] ihdr = java.nio.ByteBuffer.allocate(17).put("IHDR".getBytes()).putInt(width).putInt(height)
+                .put(new byte[] {8, 2, 0, 0, 0}).array();
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(ihdr);
+        b.putInt(13).put(ihdr).putInt((int) crc.getValue());
+        crc.reset();
+        crc.update("IEND".getBytes());
+        b.putInt(0).put("IEND".getBytes()).putInt((int) crc.getValue());
+        return b.array();
+    }
 }

@@ -115,6 +115,18 @@ class ImageFolderTest {
         assertEquals(sorted, a.test().samples(), "held-out samples stay in class then file order");
     }
 
+    /** A link that loops back above itself is skipped, with a warning, like an unreadable file. */
+    @Test
+    void aSymlinkLoopInAClassFolderIsSkipped() throws IOException {
+        image("apse/1.png");
+        image("vault/2.png");
+        Files.createSymbolicLink(dir.resolve("apse/loop"), dir.resolve("apse"));
+        Files.createSymbolicLink(dir.resolve("vault/again"), dir.resolve("vault"));
+        DataSplits splits = ImageFolder.open(dir, NO_SPLIT);
+        assertEquals(List.of("apse", "vault"), splits.classes());
+        assertEquals(List.of("apse/1.png#0", "vault/2.png#1"), names(splits.train(), dir));
+    }
+
     @Test
     void missingRootIsAnErrorNamingIt() {
         Path missing = dir.resolve("nowhere");

@@ -1,0 +1,78 @@
+package dev.gargoyle.data;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Iterator;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+
+/**
+ * An encoded image's width and height from its header alone, before anything is decoded, so that an
+ * image too large to decode safely can be refused first. PNG, JPEG, BMP and TIFF through the JDK's
+ * ImageIO readers (which read only the header for this); WebP, which the JDK does not know, from its
+ * RIFF header by hand (three chunk layouts, a few bytes each).
+ */
+final class ImageHeader {
+    private ImageHeader() {
+    }
+
+    /** {@code {width, height}}, or null when the header is not one of those formats or is unreadable. */
+    static long[] size(byte[] bytes) {
+        long[] webp = webp(bytes);
+        if (webp != null) {
+            return webp;
+        }
+        // A memory-cached stream: ImageIO.createImageInputStream would spill to a temporary file by default.
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                return null;
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                return new long[] {reader.getWidth(0), reader.getHeight(0)};
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;   // OpenCV decides: it has the final word on what is an image
+        }
+    }
+
+    private static long[] webp(byte[] b) {
+        if (b.length < 30 || !ascii(b, 0, "RIFF") || !ascii(b, 8, "WEBP")) {
+            return null;
+        }
+        if (ascii(b, 12, "VP8X")) {   // extended: canvas width-1 and height-1, 24 bits each
+            return new long[] {1 + u24(b, 24), 1 + u24(b, 27)};
+        }
+        if (ascii(b, 12, "VP8L") && (b[20] & 0xff) == 0x2f) {   // lossless: 14 bits each after the signature
+            long bits = (b[21] & 0xffL) | (b[22] & 0xffL) << 8 | (b[23] & 0xffL) << 16 | (b[24] & 0xffL) << 24;
+            return new long[] {1 + (bits & 0x3fff), 1 + (bits >> 14 & 0x3fff)};
+        }
+        if (ascii(b, 12, "VP8 ") && (b[23] & 0xff) == 0x9d && (b[24] & 0xff) == 0x01 && (b[25] & 0xff) == 0x2a) {
+            return new long[] {u16(b, 26) & 0x3fff, u16(b, 28) & 0x3fff};   // lossy: a key frame's size
+        }
+        return null;
+    }
+
+    private static boolean ascii(byte[] b, int at, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (b[at + i] != s.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long u16(byte[] b, int at) {
+        return (b[at] & 0xffL) | (b[at + 1] & 0xffL) << 8;
+    }
+
+    private static long u24(byte[] b, int at) {
+        return u16(b, at) | (b[at + 2] & 0xffL) << 16;
+    }
+}
