@@ -45,7 +45,8 @@ public final class Checkpoint {
      * Loads every tensor of {@code file} into {@code model}, which must have exactly those names and
      * shapes, and returns the file's metadata.
      *
-     * @throws CheckpointException naming the file and listing every missing, unexpected or mis-shaped tensor
+     * @throws CheckpointException naming the file and listing every missing, unexpected or mis-shaped
+     *     tensor, or naming a tensor that holds NaN or infinity
      */
     public static Map<String, String> load(Path file, Model model) {
         Safetensors.Contents contents = Safetensors.read(file);
@@ -55,7 +56,8 @@ public final class Checkpoint {
 
     /**
      * Copies the file's tensors into {@code model}, except those whose names {@code skip} accepts (a
-     * new head when fine-tuning). Every missing, unexpected or mis-shaped tensor is listed in one error.
+     * new head when fine-tuning). Every missing, unexpected or mis-shaped tensor is listed in one error;
+     * a tensor holding NaN or infinity is refused.
      */
     public static void loadWeights(Model model, Safetensors.Contents contents, Path file, Predicate<String> skip) {
         Map<String, Shape> expected = new LinkedHashMap<>();
@@ -76,10 +78,31 @@ public final class Checkpoint {
         Map<String, TensorData> actual = new LinkedHashMap<>(contents.tensors());
         actual.keySet().removeIf(skip);
         Safetensors.requireShapes(file, expected, actual);
-        targets.forEach((name, t) -> t.copyFrom(actual.get(name).floats()));
+        targets.forEach((name, t) -> t.copyFrom(finite(file, name, actual.get(name).floats())));
         counters.forEach((name, bn) -> {
             TensorData d = actual.get(name);
             bn.setNumBatchesTracked(d.dtype() == TensorData.DType.I64 ? d.longs()[0] : (long) d.floats()[0]);
         });
+    }
+
+    /**
+     * {@code values}, once every one is finite: a NaN weight would otherwise load silently, and every
+     * prediction and fine-tuning run from it would be quietly wrong.
+     */
+    static float[] finite(Path file, String tensor, float[] values) {
+        int bad = 0;
+        int first = -1;
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                bad++;
+                first = first < 0 ? i : first;
+            }
+        }
+        if (bad > 0) {
+            throw new CheckpointException(file, "tensor '" + tensor + "' holds " + bad + " non-finite value"
+                    + (bad == 1 ? "" : "s") + " (the first, " + values[first] + ", at flat index " + first
+                    + "); a checkpoint must hold finite numbers");
+        }
+        return values;
     }
 }

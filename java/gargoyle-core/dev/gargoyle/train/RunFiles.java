@@ -185,7 +185,8 @@ final class RunFiles implements AutoCloseable {
         targets.forEach((k, v) -> shapes.put(k, v.shape()));
         Map<String, TensorData> saved = opt.tensors();
         Safetensors.requireShapes(optFile, shapes, saved);
-        targets.forEach((k, v) -> v.copyFrom(saved.get(k).floats()));
+        Path from = optFile;
+        targets.forEach((k, v) -> v.copyFrom(Checkpoint.finite(from, k, saved.get(k).floats())));
         String steps = opt.metadata().get("steps");
         if (steps == null || !steps.matches("\\d+")) {
             throw new CheckpointException(optFile, "no optimizer step count in its metadata 'steps' (got " + steps + ")");

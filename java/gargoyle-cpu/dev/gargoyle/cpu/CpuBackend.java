@@ -12,11 +12,13 @@ import dev.gargoyle.tensor.spi.NativeTensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import org.bytedeco.javacpp.BytePointer;
 
 /**
- * The backend ops on the CPU: convolution, pooling, batch-norm, linear and ReLU through oneDNN
- * primitives cached per shape (see {@link PlanCache}), the rest as host loops. The checked
+ * The backend ops on the CPU: convolution, pooling, batch-norm and linear through oneDNN
+ * primitives cached per shape (see {@link PlanCache}), the rest as host loops (ReLU among them:
+ * it must keep NaN, see {@link HostLoops#reluForward}). The checked
  * {@link dev.gargoyle.tensor.Backend} in front of it has validated every argument.
  */
 final class CpuBackend implements BackendOps {
@@ -152,12 +154,30 @@ final class CpuBackend implements BackendOps {
     public void pool2dForward(NativeTensor x, Pool2dSpec spec, NativeTensor y, NativeTensor workspace) {
         Pooling.Pass pass = workspace == null ? Pooling.Pass.INFERENCE : Pooling.Pass.TRAINING;
         plans.get(new Pooling.Key(x.shape(), spec, pass)).run(x, y, workspace);
+        if (spec.kind() == Pool2dSpec.Kind.MAX && anyNaN(x)) {
+            MaxPoolNaN.forward(x.hostBuffer(), x.shape(), spec, y.hostBuffer());
+        }
     }
 
     @Override
     public void pool2dBackward(NativeTensor x, NativeTensor y, NativeTensor dy, Pool2dSpec spec,
                                NativeTensor workspace, NativeTensor dx) {
-        plans.get(new Pooling.Key(x.shape(), spec, Pooling.Pass.BACKWARD)).run(dy, dx, workspace);
+        if (spec.kind() == Pool2dSpec.Kind.MAX && anyNaN(y)) {
+            MaxPoolNaN.backward(x.hostBuffer(), x.shape(), spec, dy.hostBuffer(), dx.hostBuffer());
+        } else {
+            plans.get(new Pooling.Key(x.shape(), spec, Pooling.Pass.BACKWARD)).run(dy, dx, workspace);
+        }
+    }
+
+    /** A max window holding a NaN must give NaN, which oneDNN's pooling does not: see {@link MaxPoolNaN}. */
+    private boolean anyNaN(NativeTensor t) {
+        IntBuffer b = bits(t);
+        return loops.sum(b.capacity(), (from, to, k) -> HostLoops.anyNaN(b, from, to, k)) > 0;
+    }
+
+    /** The elements' raw bits, for the loops that test for NaN without branching. */
+    private static IntBuffer bits(NativeTensor t) {
+        return t.data().asByteBuffer().order(ByteOrder.nativeOrder()).asIntBuffer();
     }
 
     // ---- batch normalisation ------------------------------------------------------------------------
@@ -216,12 +236,17 @@ final class CpuBackend implements BackendOps {
 
     @Override
     public void reluForward(NativeTensor x, NativeTensor y) {
-        plans.get(new Relu.Key(x.numel(), false)).forward(x, y);
+        FloatBuffer xb = x.hostBuffer();
+        FloatBuffer yb = y.hostBuffer();
+        loops.run(xb.capacity(), (from, to, k) -> HostLoops.reluForward(xb, yb, from, to, k));
     }
 
     @Override
     public void reluBackward(NativeTensor y, NativeTensor dy, NativeTensor dx) {
-        plans.get(new Relu.Key(y.numel(), true)).backward(y, dy, dx);
+        IntBuffer yb = bits(y);
+        IntBuffer dyb = bits(dy);
+        IntBuffer dxb = bits(dx);
+        loops.run(yb.capacity(), (from, to, k) -> HostLoops.reluBackward(yb, dyb, dxb, from, to, k));
     }
 
     @Override

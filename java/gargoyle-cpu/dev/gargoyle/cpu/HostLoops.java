@@ -3,6 +3,7 @@ package dev.gargoyle.cpu;
 import dev.gargoyle.tensor.DropoutRandom;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.util.Arrays;
 
 /**
@@ -73,6 +74,57 @@ final class HostLoops {
             }
             out.put(at, a, 0, len);
         }
+    }
+
+    /**
+     * {@code y = max(x, 0)} with Java's {@code Math.max}, which keeps NaN as PyTorch's ReLU does;
+     * oneDNN's ReLU (a {@code vmaxps} against zero) turns NaN into 0 and would hide a diverged model.
+     */
+    static void reluForward(FloatBuffer xb, FloatBuffer yb, int from, int to, Chunks k) {
+        float[] x = k.a;
+        for (int at = from; at < to; at += Chunks.LENGTH) {
+            int len = Math.min(Chunks.LENGTH, to - at);
+            xb.get(at, x, 0, len);
+            for (int i = 0; i < len; i++) {
+                x[i] = Math.max(x[i], 0f);
+            }
+            yb.put(at, x, 0, len);
+        }
+    }
+
+    /**
+     * {@code dx = y <= 0 ? 0 : dy}, PyTorch's threshold_backward: a NaN y passes its gradient. On the
+     * raw bits, without a branch: the mask keeps dy where y is NaN or above zero.
+     */
+    static void reluBackward(IntBuffer yb, IntBuffer dyb, IntBuffer dxb, int from, int to, Chunks k) {
+        int[] y = k.bitsA;
+        int[] dy = k.bitsB;
+        for (int at = from; at < to; at += Chunks.LENGTH) {
+            int len = Math.min(Chunks.LENGTH, to - at);
+            yb.get(at, y, 0, len);
+            dyb.get(at, dy, 0, len);
+            for (int i = 0; i < len; i++) {
+                int v = y[i];
+                int nan = 0x7f800000 - (v & 0x7fffffff);   // negative for NaN of either sign
+                int positive = ~v & -v;                     // negative for v > 0 (not for -0.0)
+                dy[i] &= (nan | positive) >> 31;
+            }
+            dxb.put(at, dy, 0, len);
+        }
+    }
+
+    /** 1 when any element is NaN, else 0: an OR over the raw bits the JIT vectorises, with no branch. */
+    static double anyNaN(IntBuffer t, int from, int to, Chunks k) {
+        int[] x = k.bitsA;
+        int any = 0;
+        for (int at = from; at < to; at += Chunks.LENGTH) {
+            int len = Math.min(Chunks.LENGTH, to - at);
+            t.get(at, x, 0, len);
+            for (int i = 0; i < len; i++) {
+                any |= 0x7f800000 - (x[i] & 0x7fffffff);
+            }
+        }
+        return any < 0 ? 1 : 0;
     }
 
     /** Four partial sums in double, so the adds do not wait on each other. */

@@ -21,6 +21,7 @@ import dev.gargoyle.train.Safetensors;
 import dev.gargoyle.train.TensorData;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,12 @@ public record AheNet(List<String> classes, int size, float[] mean, float[] std, 
         if (mean.length != 3 || std.length != 3) {
             throw new IllegalArgumentException("AheNet: mean and std need 3 values (R, G, B), got " + mean.length
                     + " and " + std.length);
+        }
+        for (int c = 0; c < 3; c++) {
+            if (!Float.isFinite(mean[c]) || !(std[c] > 0 && Float.isFinite(std[c]))) {
+                throw new IllegalArgumentException("AheNet: mean must be finite and std finite and above 0 (it "
+                        + "divides every pixel), got mean " + Arrays.toString(mean) + ", std " + Arrays.toString(std));
+            }
         }
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("AheNet: dropout must be in [0, 1), got " + dropout);
@@ -187,7 +194,9 @@ public record AheNet(List<String> classes, int size, float[] mean, float[] std, 
             int side = (int) Math.round(Math.sqrt(first.shape().dim(1) / 512.0));
             return of(unnamedClasses(head.shape().dim(0)), side * 16, 0.25);
         } catch (IllegalArgumentException e) {
-            throw new CheckpointException(file, "describes no usable AheNet: " + e.getMessage(), e);
+            String where = json != null ? "its metadata '" + METADATA_KEY + "' describes" : "describes";
+            throw new CheckpointException(file, where + " no usable AheNet: "
+                    + e.getMessage().replaceFirst("^AheNet: ", ""), e);
         }
     }
 
@@ -221,9 +230,10 @@ public record AheNet(List<String> classes, int size, float[] mean, float[] std, 
             List<String> classes = (List<String>) m.get("classes");
             return new AheNet(classes, ((Number) m.get("size")).intValue(), floats(m.get("mean")),
                     floats(m.get("std")), ((Number) m.get("dropout")).doubleValue());
-        } catch (JsonProcessingException | ClassCastException | NullPointerException e) {
-            throw new IllegalArgumentException("unreadable model description in metadata '" + METADATA_KEY + "': "
-                    + e.getMessage(), e);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not valid JSON (" + e.getOriginalMessage() + ")", e);
+        } catch (ClassCastException | NullPointerException e) {
+            throw new IllegalArgumentException("expected classes, size, mean, std and dropout, got " + json, e);
         }
     }
 

@@ -145,6 +145,12 @@ public abstract class BackendParityTests {
                         () -> PoolParity.checkTies(backend, spec, Shape.of(2, 3, 8, 9), 17)));
     }
 
+    @TestFactory
+    Stream<DynamicTest> poolingPropagatesNaNAndInfinity() {
+        return poolSpecs().stream().map(spec -> DynamicTest.dynamicTest(PoolParity.describe(spec),
+                () -> PoolParity.checkNonFinite(backend, spec, Shape.of(2, 5, 9, 11), 19)));
+    }
+
     // ---- batch normalisation -------------------------------------------------------------------
 
     @TestFactory
@@ -176,6 +182,11 @@ public abstract class BackendParityTests {
     @Test
     void relu() {
         DenseParity.relu(backend, 41);
+    }
+
+    @Test
+    void reluPropagatesNaNAndInfinity() {
+        DenseParity.reluNonFinite(backend, 43);
     }
 
     @Test

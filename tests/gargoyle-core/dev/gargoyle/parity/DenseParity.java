@@ -89,6 +89,26 @@ final class DenseParity {
         }
     }
 
+    /**
+     * PyTorch's rule on non-finite values: ReLU keeps NaN and +Inf, sends -Inf to 0, and passes the
+     * gradient wherever y is NaN ({@code dx = y <= 0 ? 0 : dy}), so a NaN weight shows as a NaN loss.
+     */
+    static void reluNonFinite(Backend b, long seed) {
+        Random rng = new Random(seed);
+        Shape shape = Shape.of(2, 3, 5, 7);
+        double[] x = Scope.withNonFinite(rng, uniform(rng, shape.numel())), dy = uniform(rng, shape.numel());
+        dy[1] = Double.NaN;
+        dy[2] = Double.POSITIVE_INFINITY;
+        double[] y = ActivationRef.reluForward(x), dx = ActivationRef.reluBackward(y, dy);
+        try (Scope s = new Scope(b)) {
+            Tensor tx = s.tensor(shape, x), ty = s.garbage(shape), tdy = s.tensor(shape, dy), tdx = s.garbage(shape);
+            b.reluForward(tx, ty);
+            assertClose("reluForward y", "NaN, +Inf and -Inf in x", y, read(ty), EXACT);
+            b.reluBackward(ty, tdy, tdx);
+            assertClose("reluBackward dx", "NaN, +Inf and -Inf in x and dy", dx, read(tdx), EXACT);
+        }
+    }
+
     /** The mask is {@link dev.gargoyle.tensor.DropoutRandom}'s: the same zeros, the same scale. */
     static void dropout(Backend b, float p, long seed) {
         Random rng = new Random(seed);

@@ -35,6 +35,12 @@ final class PoolParity {
         check(b, spec, xs, x, rng);
     }
 
+    /** NaN, +Inf and -Inf among the inputs: a NaN wins its max window, and reaches every average over it. */
+    static void checkNonFinite(Backend b, Pool2dSpec spec, Shape xs, long seed) {
+        Random rng = new Random(seed);
+        check(b, spec, xs, Scope.withNonFinite(rng, uniform(rng, xs.numel())), rng);
+    }
+
     private static void check(Backend b, Pool2dSpec spec, Shape xs, double[] x, Random rng) {
         String name = describe(spec) + " on " + xs;
         Shape ys = spec.outputShape("test", xs);

@@ -63,6 +63,17 @@ public final class Scope implements AutoCloseable {
         return a;
     }
 
+    /** {@code a} with about one value in six replaced by NaN, +Inf or -Inf (a third each). */
+    static double[] withNonFinite(Random rng, double[] a) {
+        double[] special = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        for (int i = 0; i < a.length; i++) {
+            if (rng.nextInt(6) == 0) {
+                a[i] = special[rng.nextInt(3)];
+            }
+        }
+        return a;
+    }
+
     static float[] floats(double[] a) {
         float[] f = new float[a.length];
         for (int i = 0; i < a.length; i++) {

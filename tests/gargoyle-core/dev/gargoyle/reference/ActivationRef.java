@@ -2,7 +2,10 @@ package dev.gargoyle.reference;
 
 import dev.gargoyle.tensor.DropoutRandom;
 
-/** Float64 reference of ReLU and of inverted dropout with {@link DropoutRandom}'s mask. */
+/**
+ * Float64 reference of ReLU and of inverted dropout with {@link DropoutRandom}'s mask. ReLU follows
+ * PyTorch on non-finite values: NaN stays NaN forward and passes its gradient backward.
+ */
 public final class ActivationRef {
     private ActivationRef() {
     }
@@ -15,11 +18,11 @@ public final class ActivationRef {
         return y;
     }
 
-    /** {@code dx = dy · (y > 0)}, from the forward's output. */
+    /** {@code dx = y <= 0 ? 0 : dy}, from the forward's output (PyTorch's threshold_backward). */
     public static double[] reluBackward(double[] y, double[] dy) {
         double[] dx = new double[y.length];
         for (int i = 0; i < y.length; i++) {
-            dx[i] = y[i] > 0 ? dy[i] : 0;
+            dx[i] = y[i] <= 0 ? 0 : dy[i];
         }
         return dx;
     }

@@ -5,7 +5,8 @@ import dev.gargoyle.tensor.Shape;
 
 /**
  * Float64 reference of PyTorch's {@code MaxPool2d} and {@code AvgPool2d} (floor mode). Max pooling
- * ignores padded cells and gives a tie to the first maximum, scanning rows then columns; average
+ * ignores padded cells and gives a tie to the first maximum, scanning rows then columns, except
+ * that a NaN wins its window (the last NaN, as PyTorch's kernels scan); average
  * pooling divides by the window clipped to the padded input ({@code count_include_pad=True}) or by
  * the real cells only.
  */
@@ -50,13 +51,13 @@ public final class Pool2dRef {
         return dx;
     }
 
-    /** The flat index of the first largest cell of the window. */
+    /** The flat index of the first largest cell of the window, or of its last NaN. */
     private static int argmax(double[] x, int base, int width, int h0, int h1, int w0, int w1) {
         int best = base + h0 * width + w0;
         for (int h = h0; h < h1; h++) {
             for (int w = w0; w < w1; w++) {
                 int i = base + h * width + w;
-                if (x[i] > x[best]) {
+                if (x[i] > x[best] || Double.isNaN(x[i])) {
                     best = i;
                 }
             }

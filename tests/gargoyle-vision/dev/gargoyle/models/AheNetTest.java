@@ -12,6 +12,11 @@ import dev.gargoyle.tensor.Backends;
 import dev.gargoyle.tensor.Device;
 import dev.gargoyle.tensor.Shape;
 import dev.gargoyle.tensor.Tensor;
+import dev.gargoyle.train.Checkpoint;
+import dev.gargoyle.train.CheckpointException;
+import dev.gargoyle.train.Safetensors;
+import dev.gargoyle.train.TensorData;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +25,7 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The AHE model of the zoo: PyTorch's names, shapes and initialisation, and a warm step that allocates nothing. */
 class AheNetTest {
@@ -137,6 +143,50 @@ class AheNetTest {
             assertTrue(e.getMessage().contains("features.16"), e.getMessage());
             assertNotNull(m.module("classifier.8"));
         }
+    }
+
+    /** As in PyTorch, one NaN weight reaches every logit (through ReLU and max pooling), so the loss shows it. */
+    @Test
+    void oneNaNWeightMakesTheLossNaNInTrainingAndEvaluation() {
+        try (Model m = AheNet.of(AheNet.unnamedClasses(10), 16, 0.25).build(backend, 2);
+             Tensor x = backend.allocate(Shape.of(4, 3, 16, 16));
+             Tensor dl = backend.allocate(Shape.of(4, 10))) {
+            x.copyFrom(randn(4 * 768, 3));
+            Tensor w = m.tensors().get("features.4.weight");
+            float[] values = w.toArray();
+            values[5] = Float.NaN;
+            w.copyFrom(values);
+            int[] labels = {0, 1, 2, 3};
+            m.setStepSeed(1);
+            assertTrue(Double.isNaN(backend.softmaxCrossEntropy(m.forward(x), labels, 1f, dl)), "training loss");
+            m.eval();
+            assertTrue(Double.isNaN(backend.softmaxCrossEntropy(m.forward(x), labels, 1f, dl)), "evaluation loss");
+        }
+    }
+
+    /** A checkpoint holding NaN or infinity, or a std of 0 in its description, is refused naming the file. */
+    @Test
+    void aCheckpointWithNonFiniteWeightsOrAZeroStdIsRefused(@TempDir Path dir) {
+        AheNet net = AheNet.of(AheNet.unnamedClasses(2), 16, 0.25);
+        Path nan = dir.resolve("nan.safetensors");
+        Path zeroStd = dir.resolve("zero-std.safetensors");
+        try (Model m = net.build(backend, 1)) {
+            Map<String, TensorData> state = new LinkedHashMap<>(Checkpoint.stateDict(m));
+            Safetensors.write(zeroStd, state, Map.of("gargoyle.model", net.metadata().get("gargoyle.model")
+                    .replace("\"std\":[0.5,0.5,0.5]", "\"std\":[0.5,0.0,0.5]")));
+            float[] w = state.get("features.4.weight").floats().clone();
+            w[7] = Float.NaN;
+            w[9] = Float.NEGATIVE_INFINITY;
+            state.put("features.4.weight", TensorData.f32(state.get("features.4.weight").shape(), w));
+            Safetensors.write(nan, state, net.metadata());
+        }
+        CheckpointException e = assertThrows(CheckpointException.class, () -> AheNet.load(nan, backend));
+        assertEquals(nan + ": tensor 'features.4.weight' holds 2 non-finite values (the first, NaN, at flat index 7);"
+                + " a checkpoint must hold finite numbers", e.getMessage());
+        e = assertThrows(CheckpointException.class, () -> AheNet.load(zeroStd, backend));
+        assertEquals(zeroStd + ": its metadata 'gargoyle.model' describes no usable AheNet: mean must be finite and "
+                + "std finite and above 0 (it divides every pixel), got mean [0.5, 0.5, 0.5], std [0.5, 0.0, 0.5]",
+                e.getMessage());
     }
 
     @Test
