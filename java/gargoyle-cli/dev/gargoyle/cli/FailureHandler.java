@@ -1,5 +1,6 @@
 package dev.gargoyle.cli;
 
+import dev.gargoyle.tensor.GargoyleException;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine;
@@ -24,13 +25,25 @@ final class FailureHandler implements IExecutionExceptionHandler {
         return CommandLine.ExitCode.SOFTWARE;
     }
 
-    private static String describe(Throwable t) {
-        StringBuilder sb = new StringBuilder(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+    /**
+     * One line. Our own exceptions already say what is wrong and where, so their causes (a library's
+     * internals) are left to {@code GARGOYLE_DEBUG}; any other exception gets its causes' first lines.
+     */
+    static String describe(Throwable t) {
+        StringBuilder sb = new StringBuilder(firstLine(t));
+        if (t instanceof GargoyleException) {
+            return sb.toString();
+        }
         for (Throwable c = t.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
-            if (c.getMessage() != null && !sb.toString().contains(c.getMessage())) {
-                sb.append(": ").append(c.getMessage());
+            String line = firstLine(c);
+            if (c.getMessage() != null && !sb.toString().contains(line)) {
+                sb.append(": ").append(line);
             }
         }
         return sb.toString();
+    }
+
+    private static String firstLine(Throwable t) {
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().lines().findFirst().orElse("");
     }
 }

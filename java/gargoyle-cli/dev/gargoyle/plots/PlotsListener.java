@@ -1,9 +1,9 @@
 package dev.gargoyle.plots;
 
+import dev.gargoyle.train.CheckpointException;
 import dev.gargoyle.train.EpochRecord;
 import dev.gargoyle.train.TrainingListener;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,14 +31,16 @@ public final class PlotsListener implements TrainingListener {
         if (dir == null) {
             return;
         }
+        Path file = dir.resolve(Plots.CURVES);
         try {
-            Plots.writeCurves(dir.resolve(Plots.CURVES), records);
+            Plots.writeCurves(file, records);
             if (record.test() != null) {
-                Plots.writeConfusion(dir.resolve(Plots.CONFUSION), record.test().confusion(), classes,
-                        "Test confusion, epoch " + record.epoch());
+                file = dir.resolve(Plots.CONFUSION);
+                Plots.writeConfusion(file, record.test().confusion(), classes, "Test confusion, epoch "
+                        + record.epoch());
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot draw the plots of " + dir + ": " + e.getMessage(), e);
+            throw CheckpointException.io(file, "write", e);
         }
     }
 }

@@ -139,7 +139,8 @@ final class RunFiles implements AutoCloseable {
             try {
                 differences = shape.differences(JSON.readValue(saved, RunShape.class));
             } catch (JsonProcessingException e) {
-                throw new CheckpointException(last(), "unreadable run settings in metadata '" + SHAPE_KEY + "'", e);
+                throw new CheckpointException(last(), "unreadable run settings in metadata '" + SHAPE_KEY + "': "
+                        + JsonErrors.describe(e), e);
             }
             if (!differences.isEmpty()) {
                 throw new IllegalArgumentException("Trainer: the run in " + dir + " cannot be resumed with other "
@@ -154,7 +155,8 @@ final class RunFiles implements AutoCloseable {
         try {
             return JSON.readValue(json, TrainingState.class);
         } catch (JsonProcessingException e) {
-            throw new CheckpointException(last(), "unreadable training state in metadata '" + STATE_KEY + "'", e);
+            throw new CheckpointException(last(), "unreadable training state in metadata '" + STATE_KEY + "': "
+                    + JsonErrors.describe(e), e);
         }
     }
 

@@ -120,7 +120,7 @@ final class SafetensorsReader {
         try {
             root = JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw fail("header is not valid JSON: " + e.getOriginalMessage(), e);
+            throw fail("header is not valid JSON: " + JsonErrors.describe(e), e);
         }
         if (root == null || !root.isObject()) {
             throw fail("header is not a JSON object");

@@ -8,7 +8,6 @@ import dev.gargoyle.optim.OptimizerConfig;
 import dev.gargoyle.optim.Schedule;
 import dev.gargoyle.tensor.Shape;
 import dev.gargoyle.tensor.Tensor;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -158,7 +157,7 @@ public final class Trainer {
                     state = new TrainingState(epoch + 1, 0, state.updates(), best ? lastTest.f1() : state.bestF1(),
                             0, 0, null);
                     if (files != null) {
-                        append(log, record);
+                        log.append(record);
                         if (best) {
                             files.saveBest(model, s.modelMetadata(), state);
                         }
@@ -183,19 +182,7 @@ public final class Trainer {
             if (files == null) {
                 return null;
             }
-            try {
-                return resuming ? TrainingLog.resume(files.dir(), state.epoch()) : TrainingLog.create(files.dir());
-            } catch (IOException e) {
-                throw CheckpointException.io(files.dir().resolve(TrainingLog.JSONL), "write", e);
-            }
-        }
-
-        private void append(TrainingLog log, EpochRecord record) {
-            try {
-                log.append(record);
-            } catch (IOException e) {
-                throw CheckpointException.io(log.jsonlFile(), "append to", e);
-            }
+            return resuming ? TrainingLog.resume(files.dir(), state.epoch()) : TrainingLog.create(files.dir());
         }
 
         private MetricsSummary evaluate(int epoch, Evaluator evaluator, DataSource test, DataSource.Loader loader) {

@@ -40,7 +40,7 @@ public final class TrainingLog {
     }
 
     /** Starts an empty log in {@code runDir} (created if needed), replacing any earlier log there. */
-    public static TrainingLog create(Path runDir) throws IOException {
+    public static TrainingLog create(Path runDir) {
         TrainingLog log = new TrainingLog(runDir, new ArrayList<>());
         log.rewrite();
         return log;
@@ -51,7 +51,7 @@ public final class TrainingLog {
      * (written after the checkpoint being resumed) and a torn last line are dropped, and both files are
      * rewritten to match.
      */
-    public static TrainingLog resume(Path runDir, int lastEpoch) throws IOException {
+    public static TrainingLog resume(Path runDir, int lastEpoch) {
         Path file = runDir.resolve(JSONL);
         List<EpochRecord> kept = new ArrayList<>();
         if (Files.exists(file)) {
@@ -92,7 +92,8 @@ public final class TrainingLog {
             try {
                 out.add(EpochRecordJson.fromJson(JSON.readTree(line)));
             } catch (JsonProcessingException | IllegalArgumentException e) {
-                String problem = "line " + (i + 1) + ": not an epoch record: " + e.getMessage();
+                String problem = "line " + (i + 1) + ": not an epoch record: " + (e instanceof JsonProcessingException j
+                        ? JsonErrors.describe(j) : e.getMessage());
                 if (i == lines.size() - 1) {
                     log.warn("{}:{} (ignoring a torn last line)", jsonlFile, problem);
                 } else {
@@ -103,8 +104,12 @@ public final class TrainingLog {
         return out;
     }
 
-    /** Appends one epoch to both files and forces them to disk; epochs must increase. */
-    public void append(EpochRecord record) throws IOException {
+    /**
+     * Appends one epoch to both files and forces them to disk; epochs must increase.
+     *
+     * @throws CheckpointException naming the file that could not be written (a full disk, say)
+     */
+    public void append(EpochRecord record) {
         if (!records.isEmpty() && record.epoch() <= records.get(records.size() - 1).epoch()) {
             throw new IllegalArgumentException("training log: epoch " + record.epoch() + " after epoch "
                     + records.get(records.size() - 1).epoch());
@@ -127,7 +132,7 @@ public final class TrainingLog {
         return csv;
     }
 
-    private void rewrite() throws IOException {
+    private void rewrite() {
         StringBuilder lines = new StringBuilder();
         StringBuilder rows = new StringBuilder(CSV_HEADER).append('\n');
         for (EpochRecord r : records) {
@@ -138,17 +143,23 @@ public final class TrainingLog {
         writeAtomically(csv, rows.toString());
     }
 
-    private static void writeAtomically(Path file, String text) throws IOException {
+    private static void writeAtomically(Path file, String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        AtomicFiles.write(file, channel -> AtomicFiles.writeFully(channel, ByteBuffer.wrap(bytes)));
+        try {
+            AtomicFiles.write(file, channel -> AtomicFiles.writeFully(channel, ByteBuffer.wrap(bytes)));
+        } catch (IOException e) {
+            throw CheckpointException.io(file, "write", e);
+        }
     }
 
     /** One write of the whole line, so a crash tears at most this line; then fsync. */
-    private static void appendLine(Path file, String line) throws IOException {
+    private static void appendLine(Path file, String line) {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
             AtomicFiles.writeFully(channel, ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
             channel.force(true);
+        } catch (IOException e) {
+            throw CheckpointException.io(file, "append to", e);
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,6 +93,30 @@ class CliEndToEndTest {
                 "0", image.toString());
         assertEquals("2", usage[0], usage[2]);
         assertTrue(usage[2].contains("--max-pixels must be at least 1, got 0"), usage[2]);
+    }
+
+    @Test
+    void anOutThatIsAFileIsRefusedAndKept() throws Exception {
+        Path file = Files.writeString(dir.resolve("notes.txt"), "keep me");
+        String[] r = run("train", "--data", dir.resolve("data").toString(), "--out", file.toString(), "--epochs", "1",
+                "--size", "16", "--device", "cpu", "--quiet");
+        assertEquals("1", r[0], r[2]);
+        assertTrue(r[2].contains("--out " + file + " is a file; expected a directory for the run"), r[2]);
+        assertEquals("keep me", Files.readString(file));
+    }
+
+    /** A malformed checkpoint is one line naming the file and what is wrong, without the JSON parser's internals. */
+    @Test
+    void aMalformedCheckpointIsOneLineNamingTheFile() throws Exception {
+        byte[] header = "{\"a\": [1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + header.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        Path bad = Files.write(dir.resolve("broken.safetensors"), b.putLong(header.length).put(header).array());
+        String[] r = run("eval", "--weights", bad.toString(), "--data", dir.resolve("data").toString(), "--device",
+                "cpu");
+        assertEquals("1", r[0], r[2]);
+        List<String> errors = r[2].lines().filter(line -> !line.startsWith("[")).toList();
+        assertEquals(List.of("gargoyle eval: error: " + bad + ": header is not valid JSON: Unexpected end-of-input: "
+                + "expected close marker for Array at line 1, column 9"), errors);
     }
 
     @ParameterizedTest

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,6 +64,20 @@ class TrainingLogTest {
         }
         assertEquals(records, log.records());
         assertEquals(records, TrainingLog.read(log.jsonlFile()));
+    }
+
+    /** A full disk (Linux's /dev/full behind metrics.csv) is an error naming the file that could not be written. */
+    @Test
+    void aFullDiskNamesTheFileThatCouldNotBeWritten() throws IOException {
+        Path full = Path.of("/dev/full");
+        Assumptions.assumeTrue(Files.isWritable(full), "needs Linux's /dev/full");
+        List<EpochRecord> records = FakeRuns.records(2, 4, 1);
+        TrainingLog log = TrainingLog.create(dir);
+        log.append(records.get(0));
+        Files.delete(log.csvFile());
+        Files.createSymbolicLink(log.csvFile(), full);
+        CheckpointException e = assertThrows(CheckpointException.class, () -> log.append(records.get(1)));
+        assertEquals(log.csvFile() + ": cannot append to: No space left on device", e.getMessage());
     }
 
     @Test

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The AHE model of the zoo: PyTorch's names, shapes and initialisation, and a warm step that allocates nothing. */
 class AheNetTest {
@@ -187,6 +189,22 @@ class AheNetTest {
         assertEquals(zeroStd + ": its metadata 'gargoyle.model' describes no usable AheNet: mean must be finite and "
                 + "std finite and above 0 (it divides every pixel), got mean [0.5, 0.5, 0.5], std [0.5, 0.0, 0.5]",
                 e.getMessage());
+    }
+
+    /** A checkpoint whose model description cannot be built says so naming the file and the metadata key. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "\"classes\":[\"class_0\",\"class_1\"]|\"classes\":[\"class_0\"]|need at least 2 classes, got 1",
+        "\"size\":16|\"size\":40|image size must be a positive multiple of 16, got 40",
+        "\"dropout\":0.25|\"dropout\":1.5|dropout must be in [0, 1), got 1.5"})
+    void aCheckpointDescribingNoUsableModelNamesTheFile(String from, String to, String problem, @TempDir Path dir) {
+        AheNet net = AheNet.of(AheNet.unnamedClasses(2), 16, 0.25);
+        Path file = dir.resolve("model.safetensors");
+        String description = net.metadata().get("gargoyle.model");
+        assertTrue(description.contains(from), description);
+        Safetensors.write(file, Map.of(), Map.of("gargoyle.model", description.replace(from, to)));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> AheNet.load(file, backend));
+        assertEquals(file + ": its metadata 'gargoyle.model' describes no usable AheNet: " + problem, e.getMessage());
     }
 
     @Test
