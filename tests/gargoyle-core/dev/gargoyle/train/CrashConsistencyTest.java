@@ -21,13 +21,17 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code kill -9} at 50 seeded moments of a run that saves a checkpoint after every update (so most
  * kills land while a checkpoint is being written): every time, resuming the folder ends with the
- * weights, best weights and log of the uninterrupted run, bit for bit.
+ * weights, best weights and log of the uninterrupted run, bit for bit. The moments are counted in
+ * the child's own steps (a seeded step, then a seeded fraction of a millisecond), not in wall time,
+ * so a slow or busy machine moves them no more than a fast one.
  */
 class CrashConsistencyTest {
     private static final int KILLS = 50;
@@ -35,10 +39,16 @@ class CrashConsistencyTest {
     @TempDir
     Path dir;
 
-    /** The run, in a child JVM: prints "go" once it is set up, then trains into {@code args[0]}. */
+    /** The run, in a child JVM: prints "go" once it is set up, then "step" after each micro-batch. */
     public static void main(String[] args) {
         try (Backend backend = ReferenceBackend.create(); Model model = mlp(backend)) {
-            Trainer trainer = trainer(model, Path.of(args[0])).build();
+            Trainer trainer = trainer(model, Path.of(args[0])).listener(new TrainingListener() {
+                @Override
+                public void onStep(StepEvent step) {
+                    System.out.println("step");
+                    System.out.flush();
+                }
+            }).build();
             System.out.println("go");
             System.out.flush();
             trainer.run();
@@ -60,19 +70,10 @@ class CrashConsistencyTest {
     void aRunKilledAtAnyMomentResumesToTheUninterruptedResult() throws Exception {
         Path whole = dir.resolve("whole");
         Files.createDirectories(whole);
-        Process reference = child(whole);
-        long started = System.nanoTime();
-        long firstCheckpoint = 0;
-        while (reference.isAlive()) {
-            if (firstCheckpoint == 0 && Files.exists(whole.resolve("last.safetensors"))) {
-                firstCheckpoint = (System.nanoTime() - started) / 1_000_000;
-            }
-            Thread.sleep(1);
-        }
-        assertEquals(0, reference.exitValue(), "the uninterrupted run");
-        long childMillis = (System.nanoTime() - started) / 1_000_000;
-        // Kills from just before the first checkpoint to about the end: the time checkpoints are written.
-        long from = firstCheckpoint * 9 / 10;
+        Child reference = new Child(whole);
+        assertEquals(0, reference.process.waitFor(), "the uninterrupted run");
+        reference.counter.join();
+        int steps = reference.steps.get();
         Map<String, TensorData> wholeLast = Safetensors.read(whole.resolve("last.safetensors")).tensors();
         Map<String, TensorData> wholeBest = Safetensors.read(whole.resolve("best.safetensors")).tensors();
         String wholeLog = Files.readString(whole.resolve("metrics.csv"));
@@ -81,15 +82,20 @@ class CrashConsistencyTest {
         int[] phases = new int[3];
         for (int k = 0; k < KILLS; k++) {
             Path run = Files.createDirectories(dir.resolve("killed-" + k));
-            Process p = child(run);
-            Thread.sleep(from + random.nextInt((int) Math.max(1, childMillis - from)));
-            p.destroyForcibly();
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-            phases[!Files.exists(run.resolve("last.safetensors")) ? 0 : p.exitValue() == 0 ? 2 : 1]++;
+            Child child = new Child(run);
+            // Step 0 is before the first update, so before the first checkpoint; the last ones may end the run.
+            int atStep = random.nextInt(steps + 2);
+            while (child.steps.get() < atStep && child.process.isAlive()) {
+                LockSupport.parkNanos(50_000);
+            }
+            LockSupport.parkNanos(random.nextInt(2_000_000));
+            child.process.destroyForcibly();
+            assertTrue(child.process.waitFor(30, TimeUnit.SECONDS));
+            phases[!Files.exists(run.resolve("last.safetensors")) ? 0 : child.process.exitValue() == 0 ? 2 : 1]++;
             try (Backend backend = ReferenceBackend.create(); Model model = mlp(backend)) {
                 trainer(model, run).build().run();
             }
-            String what = "kill " + k;
+            String what = "kill " + k + " (after step " + atStep + ")";
             assertTensorsEqual(wholeLast, Safetensors.read(run.resolve("last.safetensors")).tensors(), what);
             assertTensorsEqual(wholeBest, Safetensors.read(run.resolve("best.safetensors")).tensors(), what);
             assertEquals(strip(wholeLog), strip(Files.readString(run.resolve("metrics.csv"))), what + ": the log");
@@ -100,20 +106,27 @@ class CrashConsistencyTest {
                 + " of " + KILLS);
     }
 
-    private static Process child(Path run) throws Exception {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                CrashConsistencyTest.class.getName(), run.toString()).redirectErrorStream(true).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String line = out.readLine();
-        while (line != null && !line.equals("go")) {   // the JVM may say things first (SLF4J has no binding here)
-            line = out.readLine();
+    /** A child JVM running {@link #main} into {@code run}, once it said "go"; its steps counted as it prints them. */
+    private static final class Child {
+        final Process process;
+        final AtomicInteger steps = new AtomicInteger();
+        final Thread counter;
+
+        Child(Path run) throws Exception {
+            process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                    CrashConsistencyTest.class.getName(), run.toString()).redirectErrorStream(true).start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8));
+            String line = out.readLine();
+            while (line != null && !line.equals("go")) {   // the JVM may say things first (SLF4J has no binding here)
+                line = out.readLine();
+            }
+            assertEquals("go", line);
+            counter = new Thread(() -> out.lines().filter("step"::equals).forEach(s -> steps.incrementAndGet()));
+            counter.setDaemon(true);
+            counter.start();
         }
-        assertEquals("go", line);
-        Thread drain = new Thread(() -> out.lines().forEach(ignored -> { }));
-        drain.setDaemon(true);
-        drain.start();
-        return p;
     }
 
     /** The log without its timing columns (epoch seconds, images per second), which differ run to run. */
