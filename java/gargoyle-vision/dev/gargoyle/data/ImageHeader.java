@@ -42,6 +42,32 @@ final class ImageHeader {
         }
     }
 
+    /**
+     * What makes a PNG unsafe to hand to OpenCV, or null: a chunk declaring more bytes than the file
+     * holds. OpenCV 4.13's PNG reader allocates a chunk's declared length before reading it, so 93
+     * bytes declaring a 4 GB chunk cost 4 GB (found by ImageDecodeFuzzTest).
+     */
+    static String pngProblem(byte[] b) {
+        if (b.length < 8 || (b[0] & 0xff) != 0x89 || !ascii(b, 1, "PNG")) {
+            return null;
+        }
+        for (long at = 8; at + 8 <= b.length; ) {
+            long length = u32be(b, (int) at);
+            String type = new String(b, (int) at + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+            long left = b.length - at - 12;
+            if (length > left) {
+                return String.format(java.util.Locale.ROOT, "PNG chunk '%s' at byte %d declares %,d bytes, but "
+                        + "only %,d follow (corrupt or truncated)", type.replaceAll("[^ -~]", "?"), at, length,
+                        Math.max(0, left));
+            }
+            if (type.equals("IEND")) {
+                break;
+            }
+            at += 12 + length;
+        }
+        return null;
+    }
+
     private static long[] webp(byte[] b) {
         if (b.length < 30 || !ascii(b, 0, "RIFF") || !ascii(b, 8, "WEBP")) {
             return null;
@@ -66,6 +92,10 @@ final class ImageHeader {
             }
         }
         return true;
+    }
+
+    private static long u32be(byte[] b, int at) {
+        return (b[at] & 0xffL) << 24 | (b[at + 1] & 0xffL) << 16 | (b[at + 2] & 0xffL) << 8 | (b[at + 3] & 0xffL);
     }
 
     private static long u16(byte[] b, int at) {

@@ -161,6 +161,18 @@ class ImageDecodeTest {
         }
     }
 
+    /** A format whose size cannot be read before decoding (here PGM, which OpenCV decodes) is refused. */
+    @Test
+    void aFormatWithoutAReadableSizeIsRefusedBeforeDecoding() throws IOException {
+        Path pgm = dir.resolve("gray.pgm");
+        try (Mat image = new Mat(4, 4, CV_8UC1, new Scalar(9))) {
+            assertTrue(opencv_imgcodecs.imwrite(pgm.toString(), image));
+        }
+        UnreadableImageException e = assertThrows(UnreadableImageException.class, () -> Images.readRgb(pgm, 4));
+        assertTrue(e.getMessage().contains(pgm.toString()) && e.getMessage().endsWith("not a PNG, JPEG, BMP, TIFF or "
+                + "WebP image (no size could be read from its header)"), e.getMessage());
+    }
+
     /** The size every format declares is read from its header alone, as OpenCV would decode it. */
     @Test
     void theHeaderGivesTheSizeOfEveryFormat() throws IOException {
