@@ -53,6 +53,10 @@ final class AheTraining implements AutoCloseable {
         return trainer;
     }
 
+    Backend backend() {
+        return backend;
+    }
+
     /** Where {@code gargoyle train} without {@code --data} keeps its generated sample data. */
     static Path sampleCache() {
         String env = System.getenv("GARGOYLE_CACHE");

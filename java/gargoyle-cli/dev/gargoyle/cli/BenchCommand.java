@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
  * {@code gargoyle bench}: times the forward and backward passes of each layer of a shape set (on
  * CUDA every convolution algorithm cuDNN offers); {@code gargoyle bench train} times whole steps.
  */
-@Command(name = "bench", sortOptions = false, showDefaultValues = true, subcommands = BenchTrainCommand.class,
+@Command(name = "bench", sortOptions = false, showDefaultValues = true, subcommands = {BenchTrainCommand.class, BenchMemoryCommand.class},
         description = {"Microbenchmark of forward and backward passes: convolution (forward, backward-data, "
                 + "backward-filter), pooling and batch-norm, per layer of a shape set, with GFLOP/s or GB/s and the "
                 + "share of the SGEMM and copy peaks measured in the same run. On CUDA every algorithm cuDNN offers "

@@ -228,7 +228,7 @@ public final class Plots {
         return BitmapEncoder.getBufferedImage(chart);
     }
 
-    private static void writePng(Path file, BufferedImage image) throws IOException {
+    static void writePng(Path file, BufferedImage image) throws IOException {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         if (!ImageIO.write(image, "png", png)) {
             throw new IOException("no PNG writer available for " + file);

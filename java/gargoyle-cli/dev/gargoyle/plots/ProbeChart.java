@@ -1,17 +1,14 @@
 package dev.gargoyle.plots;
 
-import dev.gargoyle.train.AtomicFiles;
 import dev.gargoyle.viz.UnitProbe;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -52,11 +49,7 @@ public final class ProbeChart {
         } finally {
             g.dispose();
         }
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        if (!ImageIO.write(image, "png", png)) {
-            throw new IOException("no PNG writer available for " + file);
-        }
-        AtomicFiles.write(file, png.toByteArray());
+        Plots.writePng(file, image);
     }
 
     private static List<String> labels(UnitProbe.Result r) {

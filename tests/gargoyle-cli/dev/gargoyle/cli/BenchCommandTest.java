@@ -125,4 +125,25 @@ class BenchCommandTest {
         assertEquals("2", bad[0]);
         assertTrue((bad[2]).contains("--size must be a positive multiple of 16, got 20"), bad[2]);
     }
+
+    @Test
+    void benchMemoryRunsTheTrainerAndReportsSlopesCsvAndPlot() throws Exception {
+        String[] data = CliRun.run("sample-data", dir.resolve("data").toString(), "--per-class", "2", "--size", "16");
+        assertEquals("0", data[0], data[2]);
+        Path out = dir.resolve("memory");
+        String[] r = CliRun.run("bench", "memory", "--steps", "12", "--warmup", "4", "--sample-every", "2", "--size",
+                "16", "--batch-size", "4", "--data", dir.resolve("data").toString(), "--out", out.toString(),
+                "--device", "cpu", "--quiet");
+        assertEquals("0", r[0], r[2]);
+        for (String expected : new String[] {"12 updates of 4 images at 16x16", "backend", "JavaCPP native",
+            "resident (RSS)", "MiB/1000 updates", "goal, under 1 MiB per 1,000 updates"}) {
+            assertTrue(r[1].contains(expected), () -> "no '" + expected + "' in\n" + r[1]);
+        }
+        List<String> csv = Files.readAllLines(out.resolve("memory.csv"));
+        assertEquals("updates,backend_mib,javacpp_mib,resident_mib", csv.get(0));
+        assertEquals(List.of("2", "4", "6", "8", "10", "12"), csv.stream().skip(1).map(l -> l.split(",")[0]).toList());
+        assertTrue(Files.size(out.resolve("memory.png")) > 1000);
+        String[] bad = CliRun.run("bench", "memory", "--steps", "10", "--warmup", "9", "--sample-every", "2");
+        assertEquals("2", bad[0], bad[2]);
+    }
 }
