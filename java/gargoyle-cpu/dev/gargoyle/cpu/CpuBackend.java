@@ -171,14 +171,10 @@ final class CpuBackend implements BackendOps {
 
     /** A max window holding a NaN must give NaN, which oneDNN's pooling does not: see {@link MaxPoolNaN}. */
     private boolean anyNaN(NativeTensor t) {
-        IntBuffer b = bits(t);
+        IntBuffer b = t.hostBits();
         return loops.sum(b.capacity(), (from, to, k) -> HostLoops.anyNaN(b, from, to, k)) > 0;
     }
 
-    /** The elements' raw bits, for the loops that test for NaN without branching. */
-    private static IntBuffer bits(NativeTensor t) {
-        return t.data().asByteBuffer().order(ByteOrder.nativeOrder()).asIntBuffer();
-    }
 
     // ---- batch normalisation ------------------------------------------------------------------------
 
@@ -243,9 +239,9 @@ final class CpuBackend implements BackendOps {
 
     @Override
     public void reluBackward(NativeTensor y, NativeTensor dy, NativeTensor dx) {
-        IntBuffer yb = bits(y);
-        IntBuffer dyb = bits(dy);
-        IntBuffer dxb = bits(dx);
+        IntBuffer yb = y.hostBits();
+        IntBuffer dyb = dy.hostBits();
+        IntBuffer dxb = dx.hostBits();
         loops.run(yb.capacity(), (from, to, k) -> HostLoops.reluBackward(yb, dyb, dxb, from, to, k));
     }
 

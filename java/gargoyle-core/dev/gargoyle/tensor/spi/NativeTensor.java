@@ -1,7 +1,9 @@
 package dev.gargoyle.tensor.spi;
 
 import dev.gargoyle.tensor.Shape;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import org.bytedeco.javacpp.FloatPointer;
 
 /**
@@ -14,6 +16,7 @@ public final class NativeTensor {
     private final FloatPointer data;
     private final boolean host;
     private FloatBuffer buffer;
+    private IntBuffer bits;
 
     /** A view of {@code shape.numel()} floats starting at {@code address}; {@code host} when the CPU can read it. */
     public NativeTensor(Shape shape, long address, boolean host) {
@@ -40,12 +43,28 @@ public final class NativeTensor {
 
     /** A buffer over exactly these elements, index 0 being the first; host memory only. */
     public FloatBuffer hostBuffer() {
-        if (!host) {
-            throw new IllegalStateException("hostBuffer: tensor " + shape + " is not in host memory");
-        }
+        requireHost("hostBuffer");
         if (buffer == null) {
             buffer = data.asBuffer();
         }
         return buffer;
+    }
+
+    /**
+     * The same elements as their raw IEEE 754 bits, for loops that test for NaN without branching;
+     * host memory only.
+     */
+    public IntBuffer hostBits() {
+        requireHost("hostBits");
+        if (bits == null) {
+            bits = data.asByteBuffer().order(ByteOrder.nativeOrder()).asIntBuffer();
+        }
+        return bits;
+    }
+
+    private void requireHost(String what) {
+        if (!host) {
+            throw new IllegalStateException(what + ": tensor " + shape + " is not in host memory");
+        }
     }
 }
