@@ -17,10 +17,12 @@ import java.nio.file.StandardOpenOption;
 final class RunLock implements AutoCloseable {
     static final String FILE = ".gargoyle.lock";
 
+    private final Path file;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private RunLock(FileChannel channel, FileLock lock) {
+    private RunLock(Path file, FileChannel channel, FileLock lock) {
+        this.file = file;
         this.channel = channel;
         this.lock = lock;
     }
@@ -48,7 +50,7 @@ final class RunLock implements AutoCloseable {
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(pid), 0);
             channel.force(true);
-            return new RunLock(channel, lock);
+            return new RunLock(file, channel, lock);
         } catch (IOException e) {
             if (channel != null) {
                 try {
@@ -74,7 +76,7 @@ final class RunLock implements AutoCloseable {
             lock.release();
             channel.close();
         } catch (IOException e) {
-            throw CheckpointException.io(Path.of(FILE), "unlock", e);
+            throw CheckpointException.io(file, "unlock", e);
         }
     }
 }

@@ -175,7 +175,6 @@ final class CpuBackend implements BackendOps {
         return loops.sum(b.capacity(), (from, to, k) -> HostLoops.anyNaN(b, from, to, k)) > 0;
     }
 
-
     // ---- batch normalisation ------------------------------------------------------------------------
 
     @Override

@@ -8,7 +8,7 @@ import java.nio.FloatBuffer;
  * PyTorch's rule for NaN in max pooling, which oneDNN's kernels do not follow (they compare and keep
  * the number): a window holding a NaN gives NaN, and its gradient goes to its last NaN, as PyTorch
  * scans. oneDNN still does the pooling; these loops on plain NCHW run only after a cheap scan has
- * found a NaN or infinity, so a finite run pays one read of the tensor.
+ * found a NaN, so a run without one pays one read of the tensor.
  */
 final class MaxPoolNaN {
     private MaxPoolNaN() {

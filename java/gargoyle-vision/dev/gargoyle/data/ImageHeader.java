@@ -2,20 +2,40 @@ package dev.gargoyle.data;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
- * An encoded image's width and height from its header alone, before anything is decoded, so that an
- * image too large to decode safely can be refused first. PNG, JPEG, BMP and TIFF through the JDK's
- * ImageIO readers (which read only the header for this); WebP, which the JDK does not know, from its
- * RIFF header by hand (three chunk layouts, a few bytes each).
+ * What an encoded image's header says before anything is decoded, so that an image unsafe to decode
+ * is refused first. Its width and height come from the JDK's ImageIO readers for PNG, JPEG, BMP and
+ * TIFF (which read only the header for this), and by hand for WebP, which the JDK does not know
+ * (three RIFF chunk layouts, a few bytes each).
  */
 final class ImageHeader {
     private ImageHeader() {
+    }
+
+    /**
+     * Why {@code bytes} must not be decoded, or null when they may: OpenCV allocates what a header
+     * declares, so an image of unknown size (OpenCV would decode PNM, Sun raster and more), one above
+     * {@code maxPixels} (a 1 MB PNG can decode to gigabytes) or a PNG chunk longer than the file is
+     * refused.
+     */
+    static String refusal(byte[] bytes, long maxPixels) {
+        long[] size = size(bytes);
+        if (size == null) {
+            return "not a PNG, JPEG, BMP, TIFF or WebP image (no size could be read from its header)";
+        }
+        if (size[0] * size[1] > maxPixels) {
+            return String.format(Locale.ROOT, "%dx%d = %,d pixels, above the limit of %,d", size[0], size[1],
+                    size[0] * size[1], maxPixels);
+        }
+        return pngProblem(bytes);
     }
 
     /** {@code {width, height}}, or null when the header is not one of those formats or is unreadable. */
@@ -38,7 +58,7 @@ final class ImageHeader {
                 reader.dispose();
             }
         } catch (IOException | RuntimeException e) {
-            return null;   // OpenCV decides: it has the final word on what is an image
+            return null;   // an unreadable header: the image is refused
         }
     }
 
@@ -47,16 +67,16 @@ final class ImageHeader {
      * holds. OpenCV 4.13's PNG reader allocates a chunk's declared length before reading it, so 93
      * bytes declaring a 4 GB chunk cost 4 GB (found by ImageDecodeFuzzTest).
      */
-    static String pngProblem(byte[] b) {
+    private static String pngProblem(byte[] b) {
         if (b.length < 8 || (b[0] & 0xff) != 0x89 || !ascii(b, 1, "PNG")) {
             return null;
         }
         for (long at = 8; at + 8 <= b.length; ) {
             long length = u32be(b, (int) at);
-            String type = new String(b, (int) at + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+            String type = new String(b, (int) at + 4, 4, StandardCharsets.ISO_8859_1);
             long left = b.length - at - 12;
             if (length > left) {
-                return String.format(java.util.Locale.ROOT, "PNG chunk '%s' at byte %d declares %,d bytes, but "
+                return String.format(Locale.ROOT, "PNG chunk '%s' at byte %d declares %,d bytes, but "
                         + "only %,d follow (corrupt or truncated)", type.replaceAll("[^ -~]", "?"), at, length,
                         Math.max(0, left));
             }

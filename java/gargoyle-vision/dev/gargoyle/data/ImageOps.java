@@ -37,9 +37,8 @@ final class ImageOps {
     /**
      * Decodes an image file (read as bytes, so any path works) to 8-bit, 3-channel BGR: gray and
      * palette images are expanded, alpha is dropped, 16-bit samples are scaled by 255/65535 and
-     * floating-point ones (taken as 0..1) by 255. An image whose header declares more than
-     * {@code maxPixels} pixels, or whose size cannot be read from its header, is refused before
-     * decoding (a 1 MB PNG can decode to gigabytes).
+     * floating-point ones (taken as 0..1) by 255. What {@link ImageHeader#refusal} refuses (more than
+     * {@code maxPixels} pixels, no size in the header, a PNG chunk longer than the file) is never decoded.
      */
     static Mat decodeBgr(Path file, long maxPixels) {
         byte[] bytes;
@@ -51,20 +50,9 @@ final class ImageOps {
         if (bytes.length == 0) {
             throw new UnreadableImageException(file, "the file is empty", null);
         }
-        long[] size = ImageHeader.size(bytes);
-        if (size == null) {
-            // OpenCV would decode other formats too (PNM, Sun raster, ...), allocating whatever their header says.
-            throw new UnreadableImageException(file, "not a PNG, JPEG, BMP, TIFF or WebP image (no size could "
-                    + "be read from its header)", null);
-        }
-        if (size[0] * size[1] > maxPixels) {
-            throw new UnreadableImageException(file, String.format(java.util.Locale.ROOT,
-                    "%dx%d = %,d pixels, above the limit of %,d", size[0], size[1], size[0] * size[1], maxPixels),
-                    null);
-        }
-        String problem = ImageHeader.pngProblem(bytes);
-        if (problem != null) {
-            throw new UnreadableImageException(file, problem, null);
+        String refusal = ImageHeader.refusal(bytes, maxPixels);
+        if (refusal != null) {
+            throw new UnreadableImageException(file, refusal, null);
         }
         Mat decoded;
         try {
