@@ -211,13 +211,22 @@ class BatchLoaderTest {
         loader.close();
         double seconds = (System.nanoTime() - start) / 1e9;
         assertTrue(seconds < 2.0, "close took " + seconds + " s");
-        assertTrue(Thread.getAllStackTraces().keySet().stream()
-                .noneMatch(t -> t.getName().startsWith("gargoyle-loader") && t.isAlive()), "worker threads are gone");
+        // awaitTermination returns once the workers' tasks are done; their threads end a moment later.
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (loaderThreadsAlive() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertTrue(!loaderThreadsAlive(), "worker threads are gone");
         for (HostBuffer b : allocated) {
             assertTrue(b.isClosed());
         }
         assertThrows(IllegalStateException.class, batches::next);
         assertThrows(IllegalStateException.class, () -> loader.epoch(1));
+    }
+
+    private static boolean loaderThreadsAlive() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().startsWith("gargoyle-loader") && t.isAlive());
     }
 
     @Test
