@@ -6,6 +6,7 @@ import dev.gargoyle.tensor.Shape;
 import dev.gargoyle.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Batch normalisation over N, H, W per channel, as PyTorch's {@code nn.BatchNorm2d} (momentum 0.1,
@@ -33,6 +34,7 @@ public final class BatchNorm2d extends Module {
     private long numBatchesTracked;
     private Tensor input;
     private boolean trainedForward;
+    private CrossReplicaBatchNorm crossReplica;
 
     public BatchNorm2d(int channels) {
         if (channels < 1) {
@@ -71,6 +73,15 @@ public final class BatchNorm2d extends Module {
         this.numBatchesTracked = n;
     }
 
+    /**
+     * Normalises training batches with the statistics of every replica's batch together, as PyTorch's
+     * {@code SyncBatchNorm}; {@code sumOverReplicas} sums an array in place over the replicas, and
+     * every replica calls it in the same order. Null returns to this replica's own batch statistics.
+     */
+    public void synchronizeStatistics(Consumer<double[]> sumOverReplicas) {
+        crossReplica = sumOverReplicas == null ? null : new CrossReplicaBatchNorm(channels, sumOverReplicas);
+    }
+
     @Override
     public Map<String, Tensor> buffers() {
         Map<String, Tensor> m = new LinkedHashMap<>();
@@ -94,7 +105,10 @@ public final class BatchNorm2d extends Module {
         Tensor y = output.get(b, outputShape(x.shape()));
         // A frozen layer keeps its running statistics, as a fine-tuned backbone in eval mode would.
         trainedForward = isTraining() && !weight.isFrozen();
-        if (trainedForward) {
+        if (trainedForward && crossReplica != null) {
+            crossReplica.forward(x, weight.value(), bias.value(), runningMean, runningVar, MOMENTUM, EPS, y);
+            numBatchesTracked++;
+        } else if (trainedForward) {
             b.batchNormForwardTraining(x, weight.value(), bias.value(), runningMean, runningVar, MOMENTUM, EPS, y,
                     saveMean, saveInvStd);
             numBatchesTracked++;
@@ -108,6 +122,11 @@ public final class BatchNorm2d extends Module {
     @Override
     protected Tensor backwardImpl(Tensor dy, boolean needInputGrad) {
         Backend b = backend();
+        if (trainedForward && crossReplica != null) {
+            Tensor dx = gradInput.get(b, input.shape());
+            crossReplica.backward(dy, weight.value(), dx, weight.grad(), bias.grad());
+            return needInputGrad ? dx : null;
+        }
         if (trainedForward) {
             Tensor dx = gradInput.get(b, input.shape());
             b.batchNormBackward(input, dy, weight.value(), saveMean, saveInvStd, EPS, dx, weight.grad(), bias.grad());

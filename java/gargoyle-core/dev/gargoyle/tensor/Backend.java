@@ -67,6 +67,14 @@ public final class Backend implements AutoCloseable {
         return Tensor.owning(this, ops.allocate(shape.numel() * Float.BYTES), shape);
     }
 
+    /**
+     * For communicators (the engines behind {@code dev.gargoyle.dist.Communicator}): the native side
+     * of {@code t}, after the checks every op makes, so that MPI or NCCL can read and write its memory.
+     */
+    public NativeTensor collectiveView(String op, Tensor t) {
+        return at(op, "tensor", t);
+    }
+
     /** A staging buffer for host-to-device copies (page-locked where the device benefits). */
     public HostBuffer allocateHostBuffer(long bytes) {
         enter("allocateHostBuffer");

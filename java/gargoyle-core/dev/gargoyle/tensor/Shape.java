@@ -46,9 +46,13 @@ public final class Shape {
         return new Shape(d);
     }
 
-    /** Elements per index of dimension 0: numel / dim(0). */
+    /** Elements per index of dimension 0: the product of the other dimensions (also of an empty batch). */
     public long sampleSize() {
-        return dims.length == 0 || dims[0] == 0 ? 0 : numel() / dims[0];
+        long n = 1;
+        for (int i = 1; i < dims.length; i++) {
+            n *= dims[i];
+        }
+        return dims.length == 0 ? 0 : n;
     }
 
     /** Throws an {@link IllegalArgumentException} naming the op and operand when rank differs. */

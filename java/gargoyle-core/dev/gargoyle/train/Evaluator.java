@@ -27,20 +27,23 @@ public final class Evaluator implements AutoCloseable {
      * gets each batch's size.
      */
     public MetricsSummary evaluate(DataSource.Loader loader, int[] order, IntConsumer onBatch) {
+        int classes = model.root().outputShape(input.shape().withDim(0, 1)).dim(1);
+        Metrics metrics = score(loader, order, classes, onBatch);
+        if (metrics.confusion().total() == 0) {
+            throw new IllegalArgumentException("Evaluator: no samples to score");
+        }
+        return metrics.summary();
+    }
+
+    /** As {@link #evaluate}, but the raw sums of a model with {@code classes} outputs; {@code order} may be empty. */
+    Metrics score(DataSource.Loader loader, int[] order, int classes, IntConsumer onBatch) {
+        Metrics metrics = new Metrics(classes);
         boolean wasTraining = model.isTraining();
         model.eval();
-        int classes = -1;
-        Metrics metrics = null;
         try (DataSource.Pass pass = loader.pass(0, order)) {
             while (pass.hasNext()) {
                 int[] labels = pass.next(input);
-                Tensor logits = model.forward(input.narrow(labels.length));
-                if (metrics == null) {
-                    classes = logits.shape().dim(1);
-                    metrics = new Metrics(classes);
-                }
-                double value = loss.compute(logits, labels, 1f, null);
-                metrics.addBatch(value, Metrics.argmax(logits.toArray(), labels.length, classes), labels);
+                add(metrics, model.forward(input.narrow(labels.length)), labels);
                 onBatch.accept(labels.length);
             }
         } finally {
@@ -48,10 +51,12 @@ public final class Evaluator implements AutoCloseable {
                 model.train();
             }
         }
-        if (metrics == null) {
-            throw new IllegalArgumentException("Evaluator: no samples to score");
-        }
-        return metrics.summary();
+        return metrics;
+    }
+
+    private void add(Metrics metrics, Tensor logits, int[] labels) {
+        double value = loss.compute(logits, labels, 1f, null);
+        metrics.addBatch(value, Metrics.argmax(logits.toArray(), labels.length, logits.shape().dim(1)), labels);
     }
 
     @Override

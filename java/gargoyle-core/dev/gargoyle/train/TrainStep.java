@@ -48,6 +48,19 @@ public final class TrainStep implements AutoCloseable {
         return new Output(host, value);
     }
 
+    /**
+     * A micro-batch with no samples on this rank ({@code x} has 0 rows), run only for the collectives
+     * inside its layers (synchronised batch-norm); it adds nothing to the gradients.
+     */
+    public void emptyMicroBatch(Tensor x) {
+        Tensor logits = model.forward(x);
+        if (dlogits == null || dlogits.shape().dim(1) != logits.shape().dim(1)) {
+            close();
+            dlogits = model.backend().allocate(logits.shape());
+        }
+        model.backward(dlogits.narrow(0), false);
+    }
+
     /** One optimizer update at learning rate {@code lr} from the gradients accumulated so far, then zeroes them. */
     public void update(double lr) {
         if (clipNorm > 0) {

@@ -1,5 +1,6 @@
 package dev.gargoyle.train;
 
+import dev.gargoyle.dist.Communicator;
 import dev.gargoyle.nn.CrossEntropyLoss;
 import dev.gargoyle.nn.Model;
 import dev.gargoyle.optim.LrSchedule;
@@ -73,22 +74,27 @@ public final class Trainer {
      */
     public Result run() {
         TrainerSettings s = settings;
-        // A run folder left before its first checkpoint has nothing to resume: it starts again there.
-        boolean resuming = s.resume() && RunFiles.holdsRun(s.runDir());
-        if (s.resume() && !resuming) {
-            LOG.info("{} holds no checkpoint yet: starting the run there from the beginning", s.runDir());
-        }
-        RunFiles files = s.runDir() == null ? null : resuming ? RunFiles.existing(s.runDir(), s.runShape())
-                : RunFiles.create(s.runDir(), s.runShape());
-        try (files; Optimizer optimizer = s.optimizer().create(s.model(), s.lrScale())) {
-            TrainingState state = resuming ? files.readState() : TrainingState.START;
-            if (files != null && !resuming && s.description() != null) {
-                files.writeConfig(s.description());
+        try (DataParallel parallel = new DataParallel(s.communicator(), s.model(), s.syncBatchNorm())) {
+            // Rank 0 alone reads and writes the run folder; the others get its state below.
+            boolean leader = parallel.isLeader();
+            // A run folder left before its first checkpoint has nothing to resume: it starts again there.
+            boolean resuming = leader && s.resume() && RunFiles.holdsRun(s.runDir());
+            if (leader && s.resume() && !resuming) {
+                LOG.info("{} holds no checkpoint yet: starting the run there from the beginning", s.runDir());
             }
-            if (resuming) {
-                files.restore(s.model(), optimizer);
+            RunFiles files = s.runDir() == null || !leader ? null : resuming
+                    ? RunFiles.existing(s.runDir(), s.runShape()) : RunFiles.create(s.runDir(), s.runShape());
+            try (files; Optimizer optimizer = s.optimizer().create(s.model(), s.lrScale())) {
+                TrainingState state = resuming ? files.readState() : TrainingState.START;
+                if (files != null && !resuming && s.description() != null) {
+                    files.writeConfig(s.description());
+                }
+                if (resuming) {
+                    files.restore(s.model(), optimizer);
+                }
+                state = parallel.start(optimizer, state);
+                return new Run(s, files, optimizer, state, resuming, parallel).execute();
             }
-            return new Run(s, files, optimizer, state, resuming).execute();
         }
     }
 
@@ -99,15 +105,20 @@ public final class Trainer {
         private final Model model;
         private final Optimizer optimizer;
         private final boolean resuming;
+        private final DataParallel parallel;
+        private final List<TrainingListener> listeners;
         private TrainingState state;
 
-        Run(TrainerSettings s, RunFiles files, Optimizer optimizer, TrainingState state, boolean resuming) {
+        Run(TrainerSettings s, RunFiles files, Optimizer optimizer, TrainingState state, boolean resuming,
+            DataParallel parallel) {
             this.s = s;
             this.files = files;
             this.model = s.model();
             this.optimizer = optimizer;
             this.state = state;
             this.resuming = resuming;
+            this.parallel = parallel;
+            this.listeners = parallel.isLeader() ? Trainer.this.listeners : List.of();
         }
 
         Result execute() {
@@ -119,15 +130,18 @@ public final class Trainer {
                  Evaluator evaluator = test == null ? null : new Evaluator(model, s.loss(), batchShape);
                  Tensor input = model.backend().allocate(batchShape);
                  TrainStep trainStep = new TrainStep(model, optimizer, s.loss(), s.clipNorm())) {
-                int microBatches = (s.sampler().order(train, 0).length + s.batchSize() - 1) / s.batchSize();
+                long perStep = (long) s.batchSize() * parallel.ranks();
+                int microBatches = Math.toIntExact((s.sampler().order(train, 0).length + perStep - 1) / perStep);
                 long updatesPerEpoch = (microBatches + s.accumulationSteps() - 1) / s.accumulationSteps();
                 LrSchedule schedule = s.schedule().rates(s.learningRate(), updatesPerEpoch,
                         updatesPerEpoch * s.epochs()).withWarmup(s.warmupSteps());
                 TrainingLog log = openLog();
-                LOG.info("training {} epochs of {} samples: batch {} x {} accumulation steps = effective batch {}, "
-                                + "{} updates per epoch, {} parameters", s.epochs(), train.size(), s.batchSize(),
-                        s.accumulationSteps(), s.batchSize() * s.accumulationSteps(), updatesPerEpoch,
-                        model.parameterCount());
+                if (parallel.isLeader()) {
+                    LOG.info("training {} epochs of {} samples: batch {} x {} accumulation steps x {} ranks = "
+                                    + "effective batch {}, {} updates per epoch, {} parameters", s.epochs(),
+                            train.size(), s.batchSize(), s.accumulationSteps(), parallel.ranks(),
+                            perStep * s.accumulationSteps(), updatesPerEpoch, model.parameterCount());
+                }
                 TrainingListener.RunInfo info = new TrainingListener.RunInfo(files == null ? null : files.dir(),
                         model.backend().device().toString(), model.backend().describe(), train.classes(),
                         train.size(), test == null ? 0 : test.size(), s.batchSize(), s.accumulationSteps(),
@@ -163,13 +177,22 @@ public final class Trainer {
                         }
                         files.saveLast(model, optimizer, s.modelMetadata(), state);
                     }
-                    LOG.info("epoch {}/{}: train loss {} acc {} f1 {}{} | {} samples/s", epoch + 1, s.epochs(),
-                            f(lastTrain.loss()), f(lastTrain.accuracy()), f(lastTrain.f1()), lastTest == null ? ""
-                                    : " | test loss " + f(lastTest.loss()) + " acc " + f(lastTest.accuracy()) + " f1 "
-                                    + f(lastTest.f1()), Math.round(record.imagesPerSecond()));
+                    logEpoch(record, lastTrain, lastTest);
                     listeners.forEach(l -> l.onEpochEnd(record));
                 }
+                if (parallel.isParallel() && parallel.isLeader()) {
+                    LOG.info("data-parallel: {}", parallel.describe());
+                }
                 return result(state.epoch(), lastTrain, lastTest, false);
+            }
+        }
+
+        private void logEpoch(EpochRecord record, MetricsSummary lastTrain, MetricsSummary lastTest) {
+            if (parallel.isLeader()) {
+                LOG.info("epoch {}/{}: train loss {} acc {} f1 {}{} | {} samples/s", record.epoch(), s.epochs(),
+                        f(lastTrain.loss()), f(lastTrain.accuracy()), f(lastTrain.f1()), lastTest == null ? ""
+                                : " | test loss " + f(lastTest.loss()) + " acc " + f(lastTest.accuracy()) + " f1 "
+                                + f(lastTest.f1()), Math.round(record.imagesPerSecond()));
             }
         }
 
@@ -186,10 +209,13 @@ public final class Trainer {
         }
 
         private MetricsSummary evaluate(int epoch, Evaluator evaluator, DataSource test, DataSource.Loader loader) {
-            int[] order = Sampler.inOrder().order(test, 0);
+            parallel.beforeForward();
+            int[] order = parallel.shard(Sampler.inOrder().order(test, 0));
             int batches = (order.length + s.batchSize() - 1) / s.batchSize();
             listeners.forEach(l -> l.onEvaluationStart(epoch + 1, batches));
-            return evaluator.evaluate(loader, order, n -> listeners.forEach(l -> l.onEvaluationBatch(n)));
+            int classes = test.classes().size();
+            Metrics local = evaluator.score(loader, order, classes, n -> listeners.forEach(l -> l.onEvaluationBatch(n)));
+            return parallel.total(local, classes).summary();
         }
 
         private EpochOutcome trainEpoch(int epoch, DataSource.Loader loader, LrSchedule schedule, Tensor input,
@@ -197,7 +223,7 @@ public final class Trainer {
             model.train();
             int classes = s.trainData().classes().size();
             int[] order = s.sampler().order(s.trainData(), epoch);
-            AccumulationPlan plan = AccumulationPlan.of(order, s.batchSize(), s.accumulationSteps(),
+            AccumulationPlan plan = parallel.plan(order, s.batchSize(), s.accumulationSteps(),
                     i -> s.loss().weightOf(s.trainData().label(i)));
             Metrics metrics = new Metrics(classes);
             if (state.trainConfusion() != null) {
@@ -208,24 +234,35 @@ public final class Trainer {
             long images = 0;
             long trainNanos = 0;
             int skip = state.batchesDone();
-            try (DataSource.Pass batches = loader.pass(epoch, order)) {
-                for (int i = 0; batches.hasNext(); i++) {
+            try (DataSource.Pass batches = loader.pass(epoch, parallel.shard(order))) {
+                // Every rank runs every micro-batch of the plan; a rank's last one may hold no samples.
+                for (int i = 0; i < plan.microBatches(); i++) {
+                    boolean loaded = batches.hasNext();
                     if (i < skip) {
-                        batches.next(input);
+                        if (loaded) {
+                            batches.next(input);
+                        }
                         continue;
                     }
                     long t0 = System.nanoTime();
-                    int[] labels = batches.next(input);
+                    int[] labels = loaded ? batches.next(input) : new int[0];
+                    boolean updated = plan.endsUpdate(i);
                     double loss = microBatch(epoch, i, input.narrow(labels.length), labels, plan, trainStep, metrics);
                     images += labels.length;
-                    boolean updated = plan.endsUpdate(i);
                     if (updated) {
+                        parallel.sumGradients();
                         trainStep.update(schedule.lr(state.updates()));
                     }
                     trainNanos += System.nanoTime() - t0;
                     long updates = state.updates() + (updated ? 1 : 0);
-                    state = partial(epoch, i + 1, updates, metrics);
-                    if (updated && files != null && s.checkpointEvery() > 0 && updates % s.checkpointEvery() == 0) {
+                    boolean checkpoint = updated && s.runDir() != null && s.checkpointEvery() > 0
+                            && updates % s.checkpointEvery() == 0;
+                    boolean limit = s.maxSteps() > 0 && updates >= s.maxSteps();
+                    boolean stop = updated && parallel.anyStops(stopRequested || limit);
+                    // Saved states hold the scores of all ranks: summing them is a collective, so every rank does it.
+                    Metrics scores = checkpoint || stop ? parallel.total(metrics, classes) : metrics;
+                    state = partial(epoch, i + 1, updates, scores);
+                    if (checkpoint && files != null) {
                         files.saveLast(model, optimizer, s.modelMetadata(), state);
                     }
                     double ips = images / (trainNanos / 1e9);
@@ -233,24 +270,38 @@ public final class Trainer {
                             plan.microBatches(), updates, loss, metrics.meanLoss(),
                             schedule.lr(Math.max(0, updates - 1)), ips);
                     listeners.forEach(l -> l.onStep(event));
-                    boolean limit = s.maxSteps() > 0 && updates >= s.maxSteps();
-                    if (updated && (stopRequested || limit)) {
-                        return new EpochOutcome(metrics.summary(), true, 0);
+                    if (stop) {
+                        return new EpochOutcome(scores.summary(), true, 0);
                     }
                 }
             }
             double ips = trainNanos > 0 ? images / (trainNanos / 1e9) : 0;
-            return new EpochOutcome(metrics.summary(), false, ips);
+            return new EpochOutcome(parallel.total(metrics, classes).summary(), false, ips);
         }
 
-        /** One micro-batch into the gradients, failing on a non-finite loss before anything is updated. */
+        /**
+         * One micro-batch into the gradients, failing on a non-finite loss before anything is updated.
+         * A micro-batch with no samples on this rank adds nothing; it runs only for the collectives of
+         * synchronised batch-norm, and its loss is NaN.
+         */
         private double microBatch(int epoch, int i, Tensor x, int[] labels, AccumulationPlan plan, TrainStep trainStep,
                                   Metrics metrics) {
-            model.setStepSeed(new SplittableRandom(s.seed() ^ ((long) epoch << 32 | i)).nextLong());
+            model.setStepSeed(parallel.stepSeed(new SplittableRandom(s.seed() ^ ((long) epoch << 32 | i)).nextLong()));
+            parallel.beforeForward();
+            if (plan.endsUpdate(i)) {
+                parallel.beforeLastBackward();
+            }
+            if (labels.length == 0) {
+                if (parallel.runsEmptyMicroBatches()) {
+                    trainStep.emptyMicroBatch(x);
+                }
+                return Double.NaN;
+            }
             TrainStep.Output o = trainStep.microBatch(x, labels, plan.lossScale(i));
             if (!Double.isFinite(o.loss())) {
                 throw new TrainingDivergedException("loss became " + o.loss() + " at epoch " + (epoch + 1)
-                        + ", micro-batch " + (i + 1) + " (update " + (state.updates() + 1) + "); "
+                        + ", micro-batch " + (i + 1) + " (update " + (state.updates() + 1) + ")"
+                        + (parallel.isParallel() ? " on rank " + parallel.rank() : "") + "; "
                         + (files != null && Files.exists(files.last()) ? "the last good checkpoint is " + files.last()
                         : "no checkpoint was written yet")
                         + ". Try a lower learning rate or gradient clipping.");
@@ -306,6 +357,8 @@ public final class Trainer {
         private boolean resume;
         private Map<String, String> modelMetadata = Map.of();
         private Map<String, ?> description;
+        private Communicator communicator;
+        private boolean syncBatchNorm;
 
         private Builder(Model model, DataSource trainData) {
             if (model == null || trainData == null) {
@@ -434,6 +487,29 @@ public final class Trainer {
             return this;
         }
 
+        /**
+         * Trains data-parallel over the ranks of {@code c} (null: this process alone). Every rank runs
+         * the same trainer, built alike: rank 0's weights and state are copied to all, each rank takes
+         * every N-th sample of each epoch's order from its own offset (PyTorch's
+         * {@code DistributedSampler}) in micro-batches of {@link #batchSize} (per rank), and the
+         * gradients are summed over the ranks once per optimizer update, overlapped with backward.
+         * Rank 0 alone writes the run folder and calls the listeners; metrics cover every rank's samples.
+         */
+        public Builder communicator(Communicator c) {
+            communicator = c;
+            return this;
+        }
+
+        /**
+         * With a {@link #communicator}: batch-norm layers normalise with the statistics of all ranks'
+         * batches together (PyTorch's {@code SyncBatchNorm}). Without it, as PyTorch's DDP does by
+         * default, each rank normalises with its own batch and takes rank 0's running statistics.
+         */
+        public Builder syncBatchNorm(boolean on) {
+            syncBatchNorm = on;
+            return this;
+        }
+
         public Builder listener(TrainingListener l) {
             listeners.add(l);
             return this;
@@ -444,7 +520,7 @@ public final class Trainer {
             TrainerSettings s = new TrainerSettings(model, trainData, testData, loss, optimizer, lrScale, learningRate,
                     schedule, warmupSteps, clipNorm, epochs, batchSize, accumulationSteps,
                     sampler != null ? sampler : Sampler.shuffled(seed), seed, maxSteps, checkpointEvery, runDir, resume,
-                    modelMetadata, description);
+                    modelMetadata, description, communicator, syncBatchNorm);
             s.validate();
             return new Trainer(s, listeners);
         }

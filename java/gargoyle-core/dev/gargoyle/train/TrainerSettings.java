@@ -1,5 +1,6 @@
 package dev.gargoyle.train;
 
+import dev.gargoyle.dist.Communicator;
 import dev.gargoyle.nn.CrossEntropyLoss;
 import dev.gargoyle.nn.Model;
 import dev.gargoyle.optim.OptimizerConfig;
@@ -15,10 +16,12 @@ record TrainerSettings(Model model, DataSource trainData, DataSource testData, C
                        Schedule schedule, int warmupSteps, double clipNorm, int epochs, int batchSize,
                        int accumulationSteps, Sampler sampler, long seed, long maxSteps, long checkpointEvery,
                        Path runDir, boolean resume,
-                       Map<String, String> modelMetadata, Map<String, ?> description) {
+                       Map<String, String> modelMetadata, Map<String, ?> description, Communicator communicator,
+                       boolean syncBatchNorm) {
 
     RunShape runShape() {
-        return new RunShape(batchSize, accumulationSteps, sampler.toString(), seed, loss.toString());
+        return new RunShape(batchSize, accumulationSteps, sampler.toString(), seed, loss.toString(),
+                communicator == null ? 1 : communicator.size());
     }
 
     /** The input tensor of one micro-batch: {@code [batchSize, sample shape...]}. */
