@@ -19,6 +19,7 @@ import dev.gargoyle.reference.ReferenceBackend;
 import dev.gargoyle.tensor.Backend;
 import dev.gargoyle.tensor.Shape;
 import dev.gargoyle.tensor.Tensor;
+import dev.gargoyle.testing.ThreadCommunicator;
 import dev.gargoyle.train.AccumulationPlan;
 import dev.gargoyle.train.ArrayDataSource;
 import dev.gargoyle.train.Sampler;

@@ -1,5 +1,7 @@
-package dev.gargoyle.dist;
+package dev.gargoyle.testing;
 
+import dev.gargoyle.dist.CommunicationException;
+import dev.gargoyle.dist.Communicator;
 import dev.gargoyle.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
