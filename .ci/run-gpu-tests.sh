@@ -3,7 +3,11 @@
 # bundle's own Java runtime: no JDK, Maven or network needed. Finds the CUDA 13 runtime, cuBLAS 13
 # and cuDNN 9 (LD_LIBRARY_PATH, /usr/local/cuda*, Python environments' nvidia/*/lib) and puts them
 # on LD_LIBRARY_PATH. Usage: run-gpu-tests.sh REPORT_DIR
-# Writes REPORT_DIR/junit/*.xml, REPORT_DIR/tests.log, REPORT_DIR/bench-ahe.json (when the bench
+# The gpu tests run twice: KernelsGpuTest alone in its own JVM first (so a test that works only after
+# another class has loaded something shows), then every gpu test class in the order of its name (JUnit's
+# default follows the file system's listing, which differs between machines).
+# Writes REPORT_DIR/junit/*.xml and REPORT_DIR/tests.log (all classes), REPORT_DIR/junit-alone/*.xml and
+# REPORT_DIR/tests-alone.log (KernelsGpuTest alone), REPORT_DIR/bench-ahe.json (when the bench
 # command exists), REPORT_DIR/summary.txt. Exit: 0 all ran and passed; 1 a test or the benchmark
 # failed; 3 no GPU test ran (no GPU, or the CUDA libraries are missing: see the summary).
 set -uo pipefail
@@ -88,26 +92,44 @@ export LD_LIBRARY_PATH="${NEW_PATH}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 say "LD_LIBRARY_PATH=$LD_LIBRARY_PATH"
 
 # --- the gpu-tagged tests -------------------------------------------------------------------------
-say "== JUnit, tag gpu"
-"$JAVA" "${JVM_OPTS[@]}" -cp "$CLASSPATH" org.junit.platform.console.ConsoleLauncher execute \
-  --disable-banner --disable-ansi-colors --details=tree --scan-classpath "$HERE/test-classes" --include-tag gpu \
-  --reports-dir "$REPORT/junit" >"$REPORT/tests.log" 2>&1
+# Runs the JUnit launcher with the selection in "$@"; reports in $REPORT/$1, its output in $REPORT/$2.
+junit() {
+  local reports="$1" log="$2"
+  shift 2
+  "$JAVA" "${JVM_OPTS[@]}" -cp "$CLASSPATH" org.junit.platform.console.ConsoleLauncher execute \
+    --disable-banner --disable-ansi-colors --details=tree \
+    --config=junit.jupiter.testclass.order.default='org.junit.jupiter.api.ClassOrderer$ClassName' \
+    "$@" --include-tag gpu --reports-dir "$REPORT/$reports" >"$REPORT/$log" 2>&1
+}
+
+# One legacy XML report per engine (Jupiter, Vintage, Suite) in $REPORT/$1: add their counts up.
+count() {
+  cat "$REPORT/$1"/TEST-*.xml 2>/dev/null | grep -o "<testsuite [^>]*" | grep -o " $2=\"[0-9]*\"" \
+    | tr -dc '0-9\n' | awk '{ n += $1 } END { print n + 0 }'
+}
+
+say "== JUnit, tag gpu, KernelsGpuTest alone"
+junit junit-alone tests-alone.log --select-class dev.gargoyle.cuda.KernelsGpuTest
+ALONE_RC=$?
+cat "$REPORT/tests-alone.log"
+ALONE_FAILED=$(($(count junit-alone failures) + $(count junit-alone errors)))
+ALONE_RAN=$(($(count junit-alone tests) - $(count junit-alone skipped)))
+say "KernelsGpuTest alone: $ALONE_RAN ran, $ALONE_FAILED failed (launcher exit $ALONE_RC)"
+
+say "== JUnit, tag gpu, every class in name order"
+junit junit tests.log --scan-classpath "$HERE/test-classes"
 TESTS_RC=$?
 cat "$REPORT/tests.log"
 
-# One legacy XML report per engine (Jupiter, Vintage, Suite): add their counts up.
-XML="$REPORT/junit/TEST-junit-jupiter.xml"
-count() {
-  cat "$REPORT"/junit/TEST-*.xml 2>/dev/null | grep -o "<testsuite [^>]*" | grep -o " $1=\"[0-9]*\"" \
-    | tr -dc '0-9\n' | awk '{ n += $1 } END { print n + 0 }'
-}
-TOTAL="$(count tests)"; FAILED="$(count failures)"; ERRORS="$(count errors)"; SKIPPED="$(count skipped)"
+TOTAL="$(count junit tests)"; FAILED="$(count junit failures)"; ERRORS="$(count junit errors)"; SKIPPED="$(count junit skipped)"
 RAN=$((TOTAL - SKIPPED))
 NO_REPORT=0
-if [ ! -f "$XML" ]; then
-  say "the JUnit launcher wrote no report (exit $TESTS_RC): see $REPORT/tests.log"
-  NO_REPORT=1
-fi
+for dir in junit junit-alone; do
+  if [ ! -f "$REPORT/$dir/TEST-junit-jupiter.xml" ]; then
+    say "the JUnit launcher wrote no report in $REPORT/$dir: see the log beside it"
+    NO_REPORT=1
+  fi
+done
 say "gpu tests: $TOTAL found, $RAN ran, $((FAILED + ERRORS)) failed, $SKIPPED skipped or disabled (launcher exit $TESTS_RC)"
 if [ "$TOTAL" -gt 0 ] && [ "$RAN" -eq 0 ]; then
   REASON="$(cat "$REPORT"/junit/TEST-*.xml 2>/dev/null | grep -o '<skipped><!\[CDATA\[[^]]*' | head -n 1 | sed 's/.*CDATA\[//')"
@@ -133,7 +155,8 @@ else
 fi
 
 # --- verdict ---------------------------------------------------------------------------------------------
-if [ "$NO_REPORT" -eq 1 ] || [ "$((FAILED + ERRORS))" -gt 0 ] || { [ "$TESTS_RC" -ne 0 ] && [ "$RAN" -gt 0 ]; } || [ "$BENCH_RC" -ne 0 ]; then
+if [ "$NO_REPORT" -eq 1 ] || [ "$((FAILED + ERRORS + ALONE_FAILED))" -gt 0 ] || { [ "$TESTS_RC" -ne 0 ] && [ "$RAN" -gt 0 ]; } \
+   || { [ "$ALONE_RC" -ne 0 ] && [ "$ALONE_RAN" -gt 0 ]; } || [ "$BENCH_RC" -ne 0 ]; then
   say "RESULT: FAILED"
   exit 1
 fi

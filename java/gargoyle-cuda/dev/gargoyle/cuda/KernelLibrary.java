@@ -2,7 +2,6 @@ package dev.gargoyle.cuda;
 
 import static org.bytedeco.cuda.global.cudart.cudaGetLastError;
 
-import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.javacpp.Loader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,8 +73,7 @@ final class KernelLibrary {
             return NOT_BUILT;
         }
         try {
-            // The kernels link libcudart.so.13 by name: the cuda preset finds and loads it first.
-            Loader.load(cudart.class);
+            // Initialises Kernels, whose static block loads the CUDA runtime and our libraries.
             Loader.load(Kernels.class);
             return null;
         } catch (LinkageError | RuntimeException e) {

@@ -1,20 +1,29 @@
 package dev.gargoyle.cuda;
 
+import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.annotation.Cast;
 import org.bytedeco.javacpp.annotation.Platform;
 
 /**
  * JavaCPP binding of our CUDA kernels, mirroring native/gargoyle_kernels.h one to one. The JNI glue
- * is generated from this class at build time; {@link KernelLibrary} loads it (or records why not).
- * Streams are {@code cudaStream_t} passed as plain pointers.
+ * is generated from this class at build time. The class loads its libraries itself, as JavaCPP's
+ * generated classes do, so a first call from anywhere works; {@link KernelLibrary} asks first
+ * whether that can succeed and records why not. Streams are {@code cudaStream_t} passed as plain pointers.
  */
 @Platform(include = "gargoyle_kernels.h", link = "gargoyle_kernels")
 final class Kernels {
+    static {
+        // The kernels link libcudart.so.13 by name: the cuda preset finds and loads it first.
+        Loader.load(cudart.class);
+        Loader.load();
+    }
+
     private Kernels() {
     }
 
