@@ -21,6 +21,7 @@ extern "C" int gg_adam_step(float *param, const float *grad, float *m, float *v,
     }
     gg_adam_params p = gg_adam_prepare(lr, beta1, beta2, eps, weight_decay, decoupled, bias_correction1,
                                        bias_correction2);
+    gg_clear_last_error();
     gg_adam_kernel<<<gg_blocks(n, GG_THREADS, GG_MAX_BLOCKS), GG_THREADS, 0, gg_stream(stream)>>>(
         param, grad, m, v, n, p);
     return gg_launched();

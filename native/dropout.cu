@@ -19,6 +19,7 @@ extern "C" int gg_dropout_forward(const float *x, float p, unsigned long long se
     if (n == 0) {
         return GG_OK;
     }
+    gg_clear_last_error();
     gg_dropout_kernel<<<gg_blocks(n, GG_THREADS, GG_MAX_BLOCKS), GG_THREADS, 0, gg_stream(stream)>>>(
         x, seed, p, gg_dropout_scale(p), mask, y, n);
     return gg_launched();

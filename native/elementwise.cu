@@ -26,6 +26,7 @@ extern "C" int gg_fill(float *x, long long n, float value, void *stream) {
     if (n == 0) {
         return GG_OK;
     }
+    gg_clear_last_error();
     gg_fill_kernel<<<gg_blocks(n, GG_THREADS, GG_MAX_BLOCKS), GG_THREADS, 0, gg_stream(stream)>>>(
         x, n, value);
     return gg_launched();
@@ -38,6 +39,7 @@ extern "C" int gg_mul(const float *a, const float *b, float *out, long long n, v
     if (n == 0) {
         return GG_OK;
     }
+    gg_clear_last_error();
     gg_mul_kernel<<<gg_blocks(n, GG_THREADS, GG_MAX_BLOCKS), GG_THREADS, 0, gg_stream(stream)>>>(
         a, b, out, n);
     return gg_launched();
@@ -50,6 +52,7 @@ extern "C" int gg_add(const float *a, const float *b, float *out, long long n, v
     if (n == 0) {
         return GG_OK;
     }
+    gg_clear_last_error();
     gg_add_kernel<<<gg_blocks(n, GG_THREADS, GG_MAX_BLOCKS), GG_THREADS, 0, gg_stream(stream)>>>(
         a, b, out, n);
     return gg_launched();

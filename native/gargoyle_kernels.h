@@ -15,8 +15,9 @@ extern "C" {
 enum gg_status {
     GG_OK = 0,
     GG_INVALID_ARGUMENT = 1, /* a null pointer, a negative size, a label out of range */
-    GG_LAUNCH_FAILED = 2,    /* the runtime's last error after the launch was set; left set for the caller's
-                                cudaGetLastError, which names it */
+    GG_LAUNCH_FAILED = 2,    /* the launch (or its cudaMemsetAsync) set the runtime's last error, which the
+                                launcher cleared just before, so an earlier call's error is not reported;
+                                left set for the caller's cudaGetLastError, which names it */
     GG_NOT_BUILT = 3         /* returned only by the Java side when the library is absent */
 };
 

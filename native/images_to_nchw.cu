@@ -34,6 +34,7 @@ extern "C" int gg_images_to_nchw(const unsigned char *hwc, int n, int height, in
     if (total == 0) {
         return GG_OK;
     }
+    gg_clear_last_error();
     gg_images_kernel<<<gg_blocks(total, GG_THREADS, GG_MAX_BLOCKS), GG_THREADS, 0, gg_stream(stream)>>>(
         hwc, total, plane, s, dst);
     return gg_launched();

@@ -1,6 +1,6 @@
 /*
- * What every launcher shares: grid sizing for grid-stride kernels, the stream cast, and the one
- * post-launch check. Launchers never synchronize: errors inside a kernel surface at the caller's
+ * What every launcher shares: grid sizing for grid-stride kernels, the stream cast, and the error
+ * handling around a launch (clear before, check after). Launchers never synchronize: errors inside a kernel surface at the caller's
  * next synchronizing call.
  */
 #ifndef GG_LAUNCH_CUH
@@ -28,7 +28,20 @@ static inline cudaStream_t gg_stream(void *stream) {
     return (cudaStream_t)stream;
 }
 
-/* Peeks without resetting: the caller reads (and so clears) the error with cudaGetLastError to name it. */
+/*
+ * Call right before a launch. The runtime's last error may still hold an earlier, unrelated call's
+ * non-sticky error (a refused cudaSetDevice, a failed cudaMalloc); cleared here, it is not blamed on
+ * this launch. Sticky errors (a kernel that crashed) cannot be cleared, and every later launch rightly
+ * reports them.
+ */
+static inline void gg_clear_last_error(void) {
+    (void)cudaGetLastError();
+}
+
+/*
+ * This launch's own error (the one before was cleared), peeked without resetting: the caller reads,
+ * and so clears, it with cudaGetLastError to name it.
+ */
 static inline int gg_launched(void) {
     return cudaPeekAtLastError() == cudaSuccess ? GG_OK : GG_LAUNCH_FAILED;
 }

@@ -17,6 +17,7 @@ extern "C" int gg_sgd_step(float *param, const float *grad, float *velocity, lon
         return GG_OK;
     }
     gg_sgd_params p = {lr, momentum, weight_decay, nesterov};
+    gg_clear_last_error();
     gg_sgd_kernel<<<gg_blocks(n, GG_THREADS, GG_MAX_BLOCKS), GG_THREADS, 0, gg_stream(stream)>>>(
         param, grad, velocity, n, p);
     return gg_launched();

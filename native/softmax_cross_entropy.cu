@@ -50,6 +50,7 @@ extern "C" int gg_softmax_cross_entropy(const float *logits, const int *labels, 
     }
     float scale = grad_scale / (float)n;
     long long rows_per_block = GG_THREADS / 32;
+    gg_clear_last_error();
     gg_softmax_ce_kernel<<<gg_blocks(n, rows_per_block, GG_MAX_BLOCKS), GG_THREADS, 0, gg_stream(stream)>>>(
         logits, labels, n, k, scale, loss, dlogits);
     return gg_launched();

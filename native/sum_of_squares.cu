@@ -41,6 +41,7 @@ extern "C" int gg_sum_of_squares(const float *x, long long n, double *result, vo
     if (x == NULL || result == NULL || n < 0) {
         return GG_INVALID_ARGUMENT;
     }
+    gg_clear_last_error();
     if (cudaMemsetAsync(result, 0, sizeof(double), gg_stream(stream)) != cudaSuccess) {
         return GG_LAUNCH_FAILED;
     }
