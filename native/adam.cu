@@ -11,16 +11,14 @@ __global__ void gg_adam_kernel(float *param, const float *grad, float *m, float 
 
 extern "C" int gg_adam_step(float *param, const float *grad, float *m, float *v, long long n, float lr,
                             float beta1, float beta2, float eps, float weight_decay, int decoupled,
-                            float bias_correction1, float bias_correction2, void *stream) {
-    if (param == NULL || grad == NULL || m == NULL || v == NULL || n < 0 || !(bias_correction1 > 0.0f)
-        || !(bias_correction2 > 0.0f)) {
+                            float step_size, float bias_correction2_sqrt, void *stream) {
+    if (param == NULL || grad == NULL || m == NULL || v == NULL || n < 0 || !(bias_correction2_sqrt > 0.0f)) {
         return GG_INVALID_ARGUMENT;
     }
     if (n == 0) {
         return GG_OK;
     }
-    gg_adam_params p = gg_adam_prepare(lr, beta1, beta2, eps, weight_decay, decoupled, bias_correction1,
-                                       bias_correction2);
+    gg_adam_params p = {lr, beta1, beta2, eps, weight_decay, decoupled, step_size, bias_correction2_sqrt};
     gg_clear_last_error();
     gg_adam_kernel<<<gg_blocks(n, GG_THREADS, GG_MAX_BLOCKS), GG_THREADS, 0, gg_stream(stream)>>>(
         param, grad, m, v, n, p);

@@ -3,7 +3,9 @@
  *
  * Every launcher checks its preconditions, enqueues its work on `stream` (a cudaStream_t passed as
  * void* so this header needs no CUDA include), and returns a status; none exits or synchronizes.
- * Pointers are device pointers unless the parameter says host.
+ * Pointers are device pointers unless the parameter says host. The kernels round every multiply and
+ * add on its own (no fused multiply-add), as Java does, so the optimizers and dropout give the CPU
+ * backend's bits.
  */
 #ifndef GARGOYLE_KERNELS_H
 #define GARGOYLE_KERNELS_H
@@ -66,11 +68,12 @@ int gg_sgd_step(float *param, const float *grad, float *velocity, long long n, f
 
 /*
  * Adam (decoupled == 0: L2 added to the gradient) or AdamW (decoupled != 0: param *= 1 - lr * weight_decay)
- * as torch.optim; bias_correction1 = 1 - beta1^step, bias_correction2 = 1 - beta2^step (computed on the host).
+ * as torch.optim. step_size = lr / (1 - beta1^step) and bias_correction2_sqrt = sqrt(1 - beta2^step)
+ * (> 0) are computed on the host in double and rounded once to float, as torch does.
  */
 int gg_adam_step(float *param, const float *grad, float *m, float *v, long long n, float lr, float beta1,
-                 float beta2, float eps, float weight_decay, int decoupled, float bias_correction1,
-                 float bias_correction2, void *stream);
+                 float beta2, float eps, float weight_decay, int decoupled, float step_size,
+                 float bias_correction2_sqrt, void *stream);
 
 /*
  * n uint8 RGB images of height x width x 3 (HWC, packed) into dst [n, 3, height, width] floats:

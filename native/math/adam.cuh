@@ -6,7 +6,10 @@
 
 #include "hd.cuh"
 
-/* The per-step scalars, folded on the host as torch does: step_size = lr / bc1, sqrt(bc2). */
+/*
+ * The per-step scalars step_size = lr / (1 - beta1^step) and sqrt(1 - beta2^step) come from the host,
+ * folded in double and rounded once to float, as torch and the CPU backend fold them.
+ */
 struct gg_adam_params {
     float lr;
     float beta1;
@@ -17,20 +20,6 @@ struct gg_adam_params {
     float step_size;
     float bias_correction2_sqrt;
 };
-
-GG_HD gg_adam_params gg_adam_prepare(float lr, float beta1, float beta2, float eps, float weight_decay,
-                                     int decoupled, float bias_correction1, float bias_correction2) {
-    gg_adam_params p;
-    p.lr = lr;
-    p.beta1 = beta1;
-    p.beta2 = beta2;
-    p.eps = eps;
-    p.weight_decay = weight_decay;
-    p.decoupled = decoupled;
-    p.step_size = lr / bias_correction1;
-    p.bias_correction2_sqrt = sqrtf(bias_correction2);
-    return p;
-}
 
 GG_HD void gg_adam_update(float *param, float grad, float *m, float *v, gg_adam_params p) {
     float w = *param;

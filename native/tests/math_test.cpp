@@ -180,6 +180,14 @@ static void test_sgd() {
     expect_near("plain sgd", w, 0.95, 1e-7);
 }
 
+/* The host's per-step folding (CudaBackend.adamStep): in double, rounded once to float. */
+static gg_adam_params adam_params(float lr, float beta1, float beta2, float eps, float weight_decay, int decoupled,
+                                  double bias_correction1, double bias_correction2) {
+    gg_adam_params p = {lr, beta1, beta2, eps, weight_decay, decoupled, (float)(lr / bias_correction1),
+                        (float)sqrt(bias_correction2)};
+    return p;
+}
+
 static double pow_int(double b, int e) {
     double r = 1;
     for (int i = 0; i < e; i++) {
@@ -191,7 +199,7 @@ static double pow_int(double b, int e) {
 static void test_adam() {
     /* Step 1 from param 1, grad 0.5, lr 0.1: m = 0.05, v = 0.00025, m_hat = 0.5, sqrt(v_hat) = 0.5,
      * param = 1 - 0.1 * 0.5 / (0.5 + 1e-8) = 0.9000000020. */
-    gg_adam_params adam = gg_adam_prepare(0.1f, 0.9f, 0.999f, 1e-8f, 0.0f, 0, 0.1f, 1.0f - 0.999f);
+    gg_adam_params adam = adam_params(0.1f, 0.9f, 0.999f, 1e-8f, 0.0f, 0, 1.0 - 0.9f, 1.0 - 0.999f);
     float w = 1.0f, m = 0.0f, v = 0.0f;
     gg_adam_update(&w, 0.5f, &m, &v, adam);
     expect_near("adam step 1 param", w, 0.9000000020, 1e-6);
@@ -199,14 +207,14 @@ static void test_adam() {
     expect_near("adam step 1 m", m, 0.05, 0.05 * 1e-6);
     expect_near("adam step 1 v", v, 0.00025, 0.00025 * 2e-5);
     /* L2 (Adam, weight decay 0.1): g = 0.5 + 0.1 * 1 = 0.6, m = 0.06, v = 0.00036, param = 0.9. */
-    gg_adam_params l2 = gg_adam_prepare(0.1f, 0.9f, 0.999f, 1e-8f, 0.1f, 0, 0.1f, 1.0f - 0.999f);
+    gg_adam_params l2 = adam_params(0.1f, 0.9f, 0.999f, 1e-8f, 0.1f, 0, 1.0 - 0.9f, 1.0 - 0.999f);
     w = 1.0f, m = 0.0f, v = 0.0f;
     gg_adam_update(&w, 0.5f, &m, &v, l2);
     expect_near("adam L2 step 1 param", w, 0.9, 1e-6);
     expect_near("adam L2 step 1 m", m, 0.06, 0.06 * 1e-6);
     expect_near("adam L2 step 1 v", v, 0.00036, 0.00036 * 2e-5);
     /* AdamW (decoupled, weight decay 0.1): param = 1 * (1 - 0.01) - 0.1 = 0.89, gradient untouched. */
-    gg_adam_params adamw = gg_adam_prepare(0.1f, 0.9f, 0.999f, 1e-8f, 0.1f, 1, 0.1f, 1.0f - 0.999f);
+    gg_adam_params adamw = adam_params(0.1f, 0.9f, 0.999f, 1e-8f, 0.1f, 1, 1.0 - 0.9f, 1.0 - 0.999f);
     w = 1.0f, m = 0.0f, v = 0.0f;
     gg_adam_update(&w, 0.5f, &m, &v, adamw);
     expect_near("adamw step 1 param", w, 0.89, 1e-6);
@@ -229,12 +237,75 @@ static void test_adam() {
             rv = b2 * rv + (1 - b2) * g * g;
             double bc1 = 1 - pow_int(b1, step), bc2 = 1 - pow_int(b2, step);
             rw -= lr / bc1 * rm / (sqrt(rv) / sqrt(bc2) + eps);
-            gg_adam_params p = gg_adam_prepare((float)lr, (float)b1, (float)b2, (float)eps, (float)wd, decoupled,
-                                               (float)bc1, (float)bc2);
+            gg_adam_params p = adam_params((float)lr, (float)b1, (float)b2, (float)eps, (float)wd, decoupled, bc1, bc2);
             gg_adam_update(&w, grads[step - 1], &m, &v, p);
         }
         expect_near(decoupled ? "adamw 5 steps vs float64" : "adam 5 steps vs float64", w, rw, 2e-6);
     }
+}
+
+static float from_bits(unsigned int u) {
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+/*
+ * One element of each optimizer against the bits dev.gargoyle.cpu.Optimizers (the CPU backend's Java
+ * loops) printed for the same inputs. Each case was picked where fusing a multiply-add changes the
+ * result, so the test fails if the compiler contracts (see -ffp-contract=off) or the headers compute
+ * in another order than the Java loops.
+ */
+static void test_optimizers_round_as_java() {
+    /* lr 0.1, momentum 0.9, weight decay 0.01: param, grad, velocity in; param, velocity out. */
+    struct {
+        int nesterov;
+        unsigned int param, grad, velocity, want_param, want_velocity;
+    } sgd[] = {
+        {0, 0x3E2F8E64, 0xBED64C1F, 0xBE91B8E8, 0x3E74785C, 0xBF2C48EA},
+        {0, 0x3E5663A9, 0x3F255828, 0x3D0363C1, 0x3E1114B6, 0x3F2D4561},
+        {0, 0xBE9C4F8D, 0xBF1BC91A, 0xBF065E33, 0xBE499F46, 0xBF8ABFC8},
+        {1, 0x3E7FDF68, 0x3F76D556, 0x3EBBA4A6, 0x3D159478, 0x3FA5F4CB},
+        {1, 0xBE5A047B, 0x3F1673F6, 0x3F6F88DE, 0xBECCC743, 0x3FB6BE9A},
+        {1, 0x3F6DFEC0, 0x3F11A925, 0xBC0A21BF, 0x3F520ACE, 0x3F121923},
+    };
+    for (auto &c : sgd) {
+        gg_sgd_params p = {0.1f, 0.9f, 0.01f, c.nesterov};
+        float w = from_bits(c.param), v = from_bits(c.velocity);
+        gg_sgd_update(&w, from_bits(c.grad), &v, p);
+        char what[96];
+        snprintf(what, sizeof what, "sgd%s from %08x: param %08x velocity %08x, Java %08x %08x",
+                 c.nesterov ? " nesterov" : "", c.param, float_bits(w), float_bits(v), c.want_param, c.want_velocity);
+        expect_true(what, float_bits(w) == c.want_param && float_bits(v) == c.want_velocity);
+    }
+    /* Step 3 of lr 1e-3, betas 0.9 and 0.999, eps 1e-8, weight decay 0.01; Java folded step_size and
+     * sqrt(1 - beta2^3) in double: 0x3B71D489 and 0x3D603BCA. */
+    struct {
+        int decoupled;
+        unsigned int param, grad, m, v, want_param, want_m, want_v;
+    } adam[] = {
+        {0, 0xBF45FD50, 0xBF5D69C3, 0xBD305FBC, 0x39FE763E, 0xBF45CE0E, 0xBE010A97, 0x3AA35C06},
+        {0, 0x3F538E80, 0xBF72C0CC, 0x3DA9CF48, 0x3C132BEC, 0x3F539115, 0xBC9EB9B8, 0x3C218036},
+        {0, 0x3EECA185, 0x3E9ADE65, 0xBD1AE636, 0x3BBAEADC, 0x3EECA2AD, 0xBB59F0C0, 0x3BBDD221},
+        {1, 0xBE6A272C, 0xBF049692, 0x3D80BF3F, 0x3904D58C, 0xBE6A3353, 0x3B9CD420, 0x39CEFC60},
+        {1, 0x3F215A94, 0x3EB8E369, 0xBD5A076A, 0x3C00F2DD, 0x3F215BE9, 0xBC4142F0, 0x3C02F4C9},
+        {1, 0xBE8FEE93, 0xBF7EC5FE, 0x3DA964AB, 0x3998E99A, 0xBE8FDBA9, 0xBCCD75A0, 0x3AA801D8},
+    };
+    for (auto &c : adam) {
+        gg_adam_params p = {1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, c.decoupled, from_bits(0x3B71D489), from_bits(0x3D603BCA)};
+        float w = from_bits(c.param), m = from_bits(c.m), v = from_bits(c.v);
+        gg_adam_update(&w, from_bits(c.grad), &m, &v, p);
+        char what[128];
+        snprintf(what, sizeof what, "%s from %08x: param %08x m %08x v %08x, Java %08x %08x %08x",
+                 c.decoupled ? "adamw" : "adam", c.param, float_bits(w), float_bits(m), float_bits(v), c.want_param,
+                 c.want_m, c.want_v);
+        expect_true(what, float_bits(w) == c.want_param && float_bits(m) == c.want_m && float_bits(v) == c.want_v);
+    }
+    /* The host folding of those two scalars, as CudaBackend does it. */
+    gg_adam_params folded = adam_params(1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, 0, 1.0 - pow_int(0.9f, 3),
+                                        1.0 - pow_int(0.999f, 3));
+    expect_true("step size folded in double", float_bits(folded.step_size) == 0x3B71D489u);
+    expect_true("sqrt(1 - beta2^3) folded in double", float_bits(folded.bias_correction2_sqrt) == 0x3D603BCAu);
 }
 
 static void test_images() {
@@ -282,6 +353,7 @@ int main(int argc, char **argv) {
         {"softmax_ce_reference", test_softmax_ce_reference},
         {"sgd", test_sgd},
         {"adam", test_adam},
+        {"optimizers_round_as_java", test_optimizers_round_as_java},
         {"images", test_images},
         {"status", test_status},
     };

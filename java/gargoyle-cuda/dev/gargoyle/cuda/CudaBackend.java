@@ -441,10 +441,12 @@ final class CudaBackend implements BackendOps {
     public void adamStep(NativeTensor param, NativeTensor grad, NativeTensor m, NativeTensor v, float lr, float beta1,
                          float beta2, float eps, float weightDecay, boolean decoupled, long step) {
         ctx.activate();
-        float c1 = (float) (1 - Math.pow(beta1, step));
-        float c2 = (float) (1 - Math.pow(beta2, step));
+        // Folded in double and rounded once, as torch and the CPU backend do: folding in float differs
+        // in the last bit for about one step in six.
+        float stepSize = (float) (lr / (1.0 - Math.pow(beta1, step)));
+        float biasCorrection2Sqrt = (float) Math.sqrt(1.0 - Math.pow(beta2, step));
         kernels.adamStep(address(param), address(grad), address(m), address(v), param.numel(), lr, beta1, beta2, eps,
-                weightDecay, decoupled, c1, c2);
+                weightDecay, decoupled, stepSize, biasCorrection2Sqrt);
     }
 
     // ---- input ---------------------------------------------------------------------------------

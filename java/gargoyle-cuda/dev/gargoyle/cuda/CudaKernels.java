@@ -76,10 +76,10 @@ final class CudaKernels implements NativeResource {
     }
 
     void adamStep(long param, long grad, long m, long v, long n, float lr, float beta1, float beta2, float eps,
-                  float weightDecay, boolean decoupled, float biasCorrection1, float biasCorrection2) {
+                  float weightDecay, boolean decoupled, float stepSize, float biasCorrection2Sqrt) {
         require("adamStep");
         KernelLibrary.check(Kernels.gg_adam_step(floats(param), floats(grad), floats(m), floats(v), n, lr, beta1,
-                beta2, eps, weightDecay, decoupled ? 1 : 0, biasCorrection1, biasCorrection2, ctx.stream),
+                beta2, eps, weightDecay, decoupled ? 1 : 0, stepSize, biasCorrection2Sqrt, ctx.stream),
                 "gg_adam_step of " + n + " parameters");
     }
 

@@ -51,7 +51,7 @@ final class Kernels {
 
     static native int gg_adam_step(FloatPointer param, FloatPointer grad, FloatPointer m, FloatPointer v, long n,
                                    float lr, float beta1, float beta2, float eps, float weightDecay, int decoupled,
-                                   float biasCorrection1, float biasCorrection2, Pointer stream);
+                                   float stepSize, float biasCorrection2Sqrt, Pointer stream);
 
     static native int gg_images_to_nchw(@Cast("const unsigned char*") BytePointer hwc, int n, int height,
                                         int width, FloatPointer mean, FloatPointer std, FloatPointer dst,

@@ -3,6 +3,7 @@ package dev.gargoyle.cuda;
 import static dev.gargoyle.cuda.Compare.assertNormClose;
 import static dev.gargoyle.parity.Scope.read;
 import static dev.gargoyle.parity.Scope.uniform;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.gargoyle.parity.Scope;
 import dev.gargoyle.tensor.Backend;
@@ -25,8 +26,9 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The CUDA and the CPU backend on the AHE model's layer shapes (64x64 inputs, batch 4): the same
- * inputs must give the same outputs and gradients up to float32 summation order. The parity suite
- * checks each backend against float64 on small cases; this checks them against each other at size.
+ * inputs must give the same outputs and gradients up to float32 summation order, and the same
+ * optimizer steps bit for bit. The parity suite checks each backend against float64 on small cases;
+ * this checks them against each other at size.
  */
 @GpuTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -185,6 +187,41 @@ class CudaVsCpuTest {
                 return o;
             });
             assertNormClose(name + " backward bias", db[1], db[0], GRADIENT);
+        }
+    }
+
+    /**
+     * Both backends round each product and sum of an optimizer step on its own, as Java does, so
+     * three steps give the same bits, not just close ones.
+     */
+    @Test
+    void optimizerStepsGiveTheSameBits() {
+        Random rng = new Random(11);
+        Shape s = Shape.of(100_003);
+        double[] w0 = uniform(rng, s.numel());
+        double[][] grads = {uniform(rng, s.numel()), uniform(rng, s.numel()), uniform(rng, s.numel())};
+        for (boolean nesterov : new boolean[] {false, true}) {
+            double[][] w = both((b, t) -> {
+                Tensor p = t.tensor(s, w0);
+                Tensor velocity = t.zeros(s);
+                for (double[] g : grads) {
+                    b.sgdStep(p, t.tensor(s, g), velocity, 0.05f, 0.9f, 1e-3f, nesterov);
+                }
+                return p;
+            });
+            assertArrayEquals(w[1], w[0], "sgd, nesterov " + nesterov + ": CUDA's bits against the CPU's");
+        }
+        for (boolean decoupled : new boolean[] {false, true}) {
+            double[][] w = both((b, t) -> {
+                Tensor p = t.tensor(s, w0);
+                Tensor m = t.zeros(s);
+                Tensor v = t.zeros(s);
+                for (int step = 1; step <= grads.length; step++) {
+                    b.adamStep(p, t.tensor(s, grads[step - 1]), m, v, 1e-3f, 0.9f, 0.999f, 1e-8f, 1e-2f, decoupled, step);
+                }
+                return p;
+            });
+            assertArrayEquals(w[1], w[0], (decoupled ? "adamw" : "adam") + ": CUDA's bits against the CPU's");
         }
     }
 

@@ -18,8 +18,8 @@ import org.bytedeco.cuda.cudart.CUstream_st;
 import org.junit.jupiter.api.Test;
 
 /**
- * Our CUDA kernels on a real GPU against plain float64 Java loops (the optimizers, softmax
- * cross-entropy, sum of squares) or exact float Java arithmetic (elementwise, dropout, images).
+ * Our CUDA kernels on a real GPU against plain float64 Java loops (softmax cross-entropy, sum of
+ * squares) or exact float Java arithmetic (elementwise, dropout, the optimizers, images).
  * Runs only where CUDA is usable ({@link GpuTest}); without kernels in the build it fails, naming why.
  */
 @GpuTest
@@ -199,87 +199,91 @@ class KernelsGpuTest {
         }
     }
 
+    /** Fails at the first element whose bits differ from Java's float arithmetic. */
+    private static void assertSameBits(String what, float[] want, float[] got) {
+        for (int i = 0; i < want.length; i++) {
+            if (Float.floatToRawIntBits(want[i]) != Float.floatToRawIntBits(got[i])) {
+                throw new AssertionError(what + " at " + i + ": " + got[i] + " on the GPU, " + want[i] + " in Java");
+            }
+        }
+    }
+
+    /** torch.optim.SGD's formula in Java floats, each product and sum rounded on its own, as the CPU backend computes it. */
     @Test
-    void sgdMatchesTorchFormulaInFloat64() {
+    void sgdRoundsAsJavaFloatArithmetic() {
         int n = 100_003;
         float lr = 0.05f;
         float momentum = 0.9f;
         float wd = 1e-3f;
         for (int nesterov = 0; nesterov <= 1; nesterov++) {
-            float[] w0 = randomFloats(n, 6, 1);
-            double[] w = new double[n];
-            double[] v = new double[n];
-            for (int i = 0; i < n; i++) {
-                w[i] = w0[i];
-            }
-            try (GpuBuffer dw = GpuBuffer.of(w0); GpuBuffer dv = GpuBuffer.of(new float[n])) {
+            float[] w = randomFloats(n, 6, 1);
+            float[] v = new float[n];
+            try (GpuBuffer dw = GpuBuffer.of(w); GpuBuffer dv = GpuBuffer.of(v)) {
                 for (int step = 0; step < 3; step++) {
                     float[] g = randomFloats(n, 100 + step, 1);
                     try (GpuBuffer dg = GpuBuffer.of(g)) {
                         KernelLibrary.check(Kernels.gg_sgd_step(dw.asFloats(), dg.asFloats(), dv.asFloats(), n, lr,
                                 momentum, wd, nesterov, null), "gg_sgd_step");
+                        sync();
                     }
                     for (int i = 0; i < n; i++) {
-                        double d = g[i] + (double) wd * w[i];
+                        float d = g[i] + wd * w[i];
                         v[i] = momentum * v[i] + d;
                         d = nesterov == 1 ? d + momentum * v[i] : v[i];
-                        w[i] -= lr * d;
+                        w[i] = w[i] - lr * d;
                     }
                 }
-                sync();
-                float[] got = dw.toFloats();
-                for (int i = 0; i < n; i++) {
-                    assertEquals(w[i], got[i], 1e-6 * Math.max(1, Math.abs(w[i])), "sgd nesterov=" + nesterov + " at " + i);
-                }
+                String what = "sgd nesterov=" + nesterov;
+                assertSameBits(what + " param", w, dw.toFloats());
+                assertSameBits(what + " velocity", v, dv.toFloats());
             }
         }
     }
 
+    /**
+     * torch.optim.Adam's and AdamW's formula in Java floats, with the per-step scalars folded in
+     * double as torch folds them, as the CPU backend computes it.
+     */
     @Test
-    void adamAndAdamWMatchTorchFormulaInFloat64() {
+    void adamAndAdamWRoundAsJavaFloatArithmetic() {
         int n = 100_003;
-        double lr = 1e-3;
-        double b1 = 0.9;
-        double b2 = 0.999;
-        double eps = 1e-8;
-        double wd = 1e-2;
+        float lr = 1e-3f;
+        float b1 = 0.9f;
+        float b2 = 0.999f;
+        float eps = 1e-8f;
+        float wd = 1e-2f;
         for (int decoupled = 0; decoupled <= 1; decoupled++) {
-            float[] w0 = randomFloats(n, 7, 1);
-            double[] w = new double[n];
-            double[] m = new double[n];
-            double[] v = new double[n];
-            for (int i = 0; i < n; i++) {
-                w[i] = w0[i];
-            }
-            try (GpuBuffer dw = GpuBuffer.of(w0); GpuBuffer dm = GpuBuffer.of(new float[n]);
-                 GpuBuffer dv = GpuBuffer.of(new float[n])) {
+            float[] w = randomFloats(n, 7, 1);
+            float[] m = new float[n];
+            float[] v = new float[n];
+            try (GpuBuffer dw = GpuBuffer.of(w); GpuBuffer dm = GpuBuffer.of(m); GpuBuffer dv = GpuBuffer.of(v)) {
                 for (int step = 1; step <= 3; step++) {
                     float[] g = randomFloats(n, 200 + step, 1);
-                    double bc1 = 1 - Math.pow(b1, step);
-                    double bc2 = 1 - Math.pow(b2, step);
+                    float stepSize = (float) (lr / (1 - Math.pow(b1, step)));
+                    float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(b2, step));
                     try (GpuBuffer dg = GpuBuffer.of(g)) {
                         KernelLibrary.check(Kernels.gg_adam_step(dw.asFloats(), dg.asFloats(), dm.asFloats(),
-                                dv.asFloats(), n, (float) lr, (float) b1, (float) b2, (float) eps, (float) wd, decoupled,
-                                (float) bc1, (float) bc2, null), "gg_adam_step");
+                                dv.asFloats(), n, lr, b1, b2, eps, wd, decoupled, stepSize, bc2Sqrt, null),
+                                "gg_adam_step");
+                        sync();
                     }
                     for (int i = 0; i < n; i++) {
-                        double grad = g[i];
+                        float grad = g[i];
                         if (decoupled == 1) {
-                            w[i] *= 1 - lr * wd;
+                            w[i] = w[i] * (1 - lr * wd);
                         } else {
-                            grad += wd * w[i];
+                            grad = grad + wd * w[i];
                         }
-                        m[i] = b1 * m[i] + (1 - b1) * grad;
+                        m[i] = m[i] + (1 - b1) * (grad - m[i]);
                         v[i] = b2 * v[i] + (1 - b2) * grad * grad;
-                        w[i] -= lr / bc1 * m[i] / (Math.sqrt(v[i]) / Math.sqrt(bc2) + eps);
+                        float denom = (float) Math.sqrt(v[i]) / bc2Sqrt + eps;
+                        w[i] = w[i] - stepSize * (m[i] / denom);
                     }
                 }
-                sync();
-                float[] got = dw.toFloats();
-                for (int i = 0; i < n; i++) {
-                    assertEquals(w[i], got[i], 2e-6 * Math.max(1, Math.abs(w[i])),
-                            (decoupled == 1 ? "adamw" : "adam") + " at " + i);
-                }
+                String what = decoupled == 1 ? "adamw" : "adam";
+                assertSameBits(what + " param", w, dw.toFloats());
+                assertSameBits(what + " m", m, dm.toFloats());
+                assertSameBits(what + " v", v, dv.toFloats());
             }
         }
     }
