@@ -13,6 +13,8 @@ import dev.gargoyle.tensor.Shape;
  */
 record ConvKey(Shape x, Shape w, Conv2dSpec spec, int mathType, int alignment) {
     static final int MAX_ALIGNMENT = 16;
+    /** cudaMalloc's alignment: every fresh block starts at a multiple of it. */
+    static final int MALLOC_ALIGNMENT = 256;
 
     /** The alignment class of device addresses (0 for an absent operand is ignored). */
     static int alignment(long... addresses) {
@@ -23,6 +25,14 @@ record ConvKey(Shape x, Shape w, Conv2dSpec spec, int mathType, int alignment) {
             }
         }
         return 1 << bits;
+    }
+
+    /**
+     * How far into a fresh cudaMalloc block a stand-in for the operand at {@code address} must start
+     * to be aligned exactly as it is: the address modulo {@link #MALLOC_ALIGNMENT}.
+     */
+    static long offsetAlignedLike(long address) {
+        return Math.floorMod(address, MALLOC_ALIGNMENT);
     }
 
     /** Same shapes, geometry and math, whatever the alignment. */

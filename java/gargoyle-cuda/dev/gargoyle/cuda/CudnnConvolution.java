@@ -176,7 +176,7 @@ final class CudnnConvolution implements NativeResource {
     /**
      * {@code dw += conv_backward_filter(x, dy)} (beta = 1) and, when {@code dbias} is not 0,
      * {@code dbias += sum of dy over N, P, Q}. Find writes its trial results into a scratch
-     * buffer, never into {@code dw}, whose accumulated gradients it would destroy.
+     * buffer aligned as {@code dw}, never into {@code dw}, whose accumulated gradients it would destroy.
      */
     void backwardFilter(ConvKey key, long x, long dy, long dw, long dbias) {
         ConvDescriptors d = descriptors(key);
@@ -195,11 +195,15 @@ final class CudnnConvolution implements NativeResource {
             }
 
             public List<ConvPerf> find(int requested, Pointer ws, long wsBytes) {
-                try (DeviceBuffer trialDw = new DeviceBuffer(ctx, "cuDNN search's trial weight gradient").ensure(wBytes);
+                // The stand-in starts as far into its block as dw is aligned, so Find tries the
+                // algorithms at the alignment they will run at (and the key records).
+                long offset = ConvKey.offsetAlignedLike(dw);
+                try (DeviceBuffer trialDw = new DeviceBuffer(ctx, "cuDNN search's trial weight gradient")
+                        .ensure(offset + wBytes);
                      cudnnConvolutionBwdFilterAlgoPerf_t perf = new cudnnConvolutionBwdFilterAlgoPerf_t(requested)) {
                     int[] returned = new int[1];
                     CudaStatus.cudnn(cudnnFindConvolutionBackwardFilterAlgorithmEx(ctx.dnn, d.x, raw(x), d.y, raw(dy),
-                            d.conv, d.w, raw(trialDw.address()), requested, returned, perf, ws, wsBytes),
+                            d.conv, d.w, raw(trialDw.address() + offset), requested, returned, perf, ws, wsBytes),
                             "cudnnFindConvolutionBackwardFilterAlgorithmEx", key);
                     return rows(perf, returned[0], p -> perf(p.algo(), p.status(), p.time(), p.memory(),
                             p.determinism(), p.mathType()));
@@ -243,28 +247,32 @@ final class CudnnConvolution implements NativeResource {
             return;
         }
         ConvChoice choice = cache.get(direction, key, k -> search(direction, k, d, calls));
-        String outOfMemory = "";
-        while (choice.hasCandidate()) {
-            ConvPerf p = choice.current();
+        StringBuilder skipped = new StringBuilder();
+        int status = choice.run(p -> {
+            if (!workspace.tryEnsure(p.workspaceBytes())) {
+                return CUDNN_STATUS_ALLOC_FAILED;
+            }
+            d.mathType(tf32 ? p.mathType() : key.mathType());
+            return calls.run(p.algo(), raw(workspace.address()), workspace.bytes());
+        }, (p, refused) -> {
+            // cuDNN refuses before it writes, so dw's accumulated gradient is intact for the next one;
+            // the runtime's error a refused or out-of-memory run may have left is not ours to report.
+            cudaGetLastError();
             String name = ConvAlgorithm.name(direction, p.algo());
-            if (workspace.tryEnsure(p.workspaceBytes())) {
-                d.mathType(tf32 ? p.mathType() : key.mathType());
-                int status = calls.run(p.algo(), raw(workspace.address()), workspace.bytes());
-                if (status != CUDNN_STATUS_ALLOC_FAILED && status != CUDNN_STATUS_INTERNAL_ERROR_DEVICE_ALLOCATION_FAILED) {
-                    CudaStatus.cudnn(status, calls.name(), key + ", algorithm " + name);
-                    return;
-                }
-                cudaGetLastError(); // cuDNN's failed allocation may have left the runtime's error set
-            }
-            outOfMemory += " " + name + " ran out of device memory for its " + p.workspaceBytes() + " byte workspace.";
-            if (choice.advance()) {
-                LOG.warn("{} ({}): algorithm {} could not get its {} byte workspace; using {} from now on",
-                        calls.name(), key, name, p.workspaceBytes(),
-                        ConvAlgorithm.name(direction, choice.current().algo()));
-            }
+            boolean outOfMemory = refused == CUDNN_STATUS_ALLOC_FAILED
+                    || refused == CUDNN_STATUS_INTERNAL_ERROR_DEVICE_ALLOCATION_FAILED;
+            String why = outOfMemory ? "ran out of device memory for its " + p.workspaceBytes() + " byte workspace"
+                    : "was refused: " + CudaStatus.cudnnText(refused);
+            skipped.append(' ').append(name).append(' ').append(why).append('.');
+            LOG.warn("{} ({}): algorithm {} {}; trying the next one Find offered", calls.name(), key, name, why);
+        });
+        if (choice.hasCandidate()) {
+            CudaStatus.cudnn(status, calls.name(), key + ", algorithm "
+                    + ConvAlgorithm.name(direction, choice.current().algo()));
+            return;
         }
         throw new CudnnException(calls.name() + ": no cuDNN algorithm " + (deterministic ? "(deterministic) " : "")
-                + "can run on this device for " + key + "." + outOfMemory + " Find reported: " + choice.summary(),
+                + "can run on this device for " + key + "." + skipped + " Find reported: " + choice.summary(),
                 CUDNN_STATUS_NOT_SUPPORTED);
     }
 

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gargoyle.cuda.ConvAlgorithm.Direction;
 import dev.gargoyle.tensor.Conv2dSpec;
 import dev.gargoyle.tensor.Shape;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bytedeco.cuda.global.cudnn;
 import org.junit.jupiter.api.Test;
@@ -56,16 +58,74 @@ class ConvChoiceTest {
         assertEquals(List.of("IMPLICIT_PRECOMP_GEMM"), chosen(c));
     }
 
+    /** Runs {@code c} with cuDNN answering {@code statuses} by algorithm; returns the algorithms tried, in order. */
+    private static List<String> tried(ConvChoice c, Map<Integer, Integer> statuses, List<String> skipped, int[] last) {
+        List<String> tried = new ArrayList<>();
+        last[0] = c.run(p -> {
+            tried.add(ConvAlgorithm.name(Direction.FORWARD, p.algo()));
+            return statuses.getOrDefault(p.algo(), cudnn.CUDNN_STATUS_SUCCESS);
+        }, (p, status) -> skipped.add(ConvAlgorithm.name(Direction.FORWARD, p.algo()) + " " + status));
+        return tried;
+    }
+
     @Test
-    void advancingMovesToTheNextSuccessUntilNoneIsLeft() {
+    void anAlgorithmThatCannotRunHereIsGivenUpForTheNextAndTheOneThatRanIsKept() {
         ConvChoice c = new ConvChoice(Direction.FORWARD, results(), false);
-        assertTrue(c.advance());
-        assertEquals(List.of("IMPLICIT_PRECOMP_GEMM"), chosen(c));
-        assertTrue(c.advance());
+        Map<Integer, Integer> statuses = Map.of(
+                cudnn.CUDNN_CONVOLUTION_FWD_ALGO_GEMM, cudnn.CUDNN_STATUS_BAD_PARAM_MISALIGNED_POINTER,
+                cudnn.CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM, cudnn.CUDNN_STATUS_NOT_SUPPORTED_SHAPE);
+        List<String> skipped = new ArrayList<>();
+        int[] last = new int[1];
+        assertEquals(List.of("GEMM", "IMPLICIT_PRECOMP_GEMM", "IMPLICIT_GEMM"), tried(c, statuses, skipped, last));
+        assertEquals(0, last[0]);
+        assertEquals(List.of("GEMM 2003", "IMPLICIT_PRECOMP_GEMM 3002"), skipped);
         assertEquals(List.of("IMPLICIT_GEMM"), chosen(c));
-        assertFalse(c.advance());
+        skipped.clear();
+        assertEquals(List.of("IMPLICIT_GEMM"), tried(c, statuses, skipped, last),
+                "the next run starts at the one that ran");
+        assertEquals(List.of(), skipped);
+    }
+
+    @Test
+    void runningOutOfMemoryMovesOnAndAnyOtherErrorIsReturnedKeepingTheAlgorithm() {
+        ConvChoice c = new ConvChoice(Direction.FORWARD, results(), false);
+        List<String> skipped = new ArrayList<>();
+        int[] last = new int[1];
+        assertEquals(List.of("GEMM", "IMPLICIT_PRECOMP_GEMM"), tried(c, Map.of(
+                cudnn.CUDNN_CONVOLUTION_FWD_ALGO_GEMM, cudnn.CUDNN_STATUS_ALLOC_FAILED,
+                cudnn.CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM, cudnn.CUDNN_STATUS_EXECUTION_FAILED),
+                skipped, last));
+        assertEquals(cudnn.CUDNN_STATUS_EXECUTION_FAILED, last[0]);
+        assertEquals(List.of("GEMM 4003"), skipped);
+        assertEquals(List.of("IMPLICIT_PRECOMP_GEMM"), chosen(c), "an execution failure is thrown, not skipped");
+    }
+
+    @Test
+    void whenEveryCandidateIsRefusedNoneIsLeftAndTheLastRefusalIsReturned() {
+        ConvChoice c = new ConvChoice(Direction.FORWARD, results(), false);
+        List<String> skipped = new ArrayList<>();
+        int[] last = new int[1];
+        assertEquals(List.of("GEMM", "IMPLICIT_PRECOMP_GEMM", "IMPLICIT_GEMM"), tried(c, Map.of(
+                cudnn.CUDNN_CONVOLUTION_FWD_ALGO_GEMM, cudnn.CUDNN_STATUS_NOT_SUPPORTED,
+                cudnn.CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM,
+                cudnn.CUDNN_STATUS_INTERNAL_ERROR_DEVICE_ALLOCATION_FAILED,
+                cudnn.CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM, cudnn.CUDNN_STATUS_BAD_PARAM), skipped, last));
+        assertEquals(cudnn.CUDNN_STATUS_BAD_PARAM, last[0]);
+        assertEquals(List.of("GEMM 3000", "IMPLICIT_PRECOMP_GEMM 4004", "IMPLICIT_GEMM 2000"), skipped);
         assertFalse(c.hasCandidate());
         assertEquals(List.of(), chosen(c));
+        assertEquals(List.of(), tried(c, Map.of(), skipped, last), "nothing left to try");
+        assertEquals(cudnn.CUDNN_STATUS_NOT_SUPPORTED, last[0]);
+    }
+
+    @Test
+    void whichStatusesMeanTheAlgorithmCannotRunHere() {
+        for (int status : new int[] {2000, 2003, 2006, 3000, 3002, 3007, 3010, 4003, 4004}) {
+            assertTrue(ConvChoice.cannotRunHere(status), "status " + status);
+        }
+        for (int status : new int[] {0, 1001, 1008, 4000, 4001, 4005, 5000, 5003}) {
+            assertFalse(ConvChoice.cannotRunHere(status), "status " + status);
+        }
     }
 
     @Test
@@ -118,6 +178,22 @@ class ConvChoiceTest {
         assertEquals(16, ConvKey.alignment(0x7f0000000000L, 0x7f0000001000L));
         assertEquals(4, ConvKey.alignment(0x7f0000000000L, 0x7f0000000004L, 0x7f0000000010L));
         assertEquals(8, ConvKey.alignment(0x7f0000000008L, 0));
+    }
+
+    /** Find's stand-in for dw starts as far into a fresh (256-byte aligned) block as dw is aligned. */
+    @Test
+    void aStandInInAFreshBlockIsAlignedAsTheOperand() {
+        long fresh = 0x7f0000200000L;
+        for (long dw : new long[] {0x7f0000001000L, 0x7f0000001004L, 0x7f0000001108L, 0x7f00000011f0L,
+            0x7f0000001234L}) {
+            long standIn = fresh + ConvKey.offsetAlignedLike(dw);
+            assertEquals(Math.min(8, Long.numberOfTrailingZeros(dw)), Math.min(8, Long.numberOfTrailingZeros(standIn)),
+                    "trailing zero bits, up to 256's, of dw " + Long.toHexString(dw) + " and its stand-in");
+            assertEquals(ConvKey.alignment(dw), ConvKey.alignment(standIn));
+        }
+        assertEquals(0x34, ConvKey.offsetAlignedLike(0x7f0000001234L));
+        assertEquals(0x08, ConvKey.offsetAlignedLike(0x7f0000001108L));
+        assertEquals(0, ConvKey.offsetAlignedLike(0x7f0000001000L));
     }
 
     @Test

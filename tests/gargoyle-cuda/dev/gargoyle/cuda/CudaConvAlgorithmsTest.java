@@ -18,6 +18,7 @@ import dev.gargoyle.tensor.Device;
 import dev.gargoyle.tensor.Shape;
 import dev.gargoyle.tensor.Tensor;
 import dev.gargoyle.testing.GpuTest;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -160,6 +161,32 @@ class CudaConvAlgorithmsTest {
             Tensor smaller = x.narrow(2);
             backend.conv2dForward(smaller, w, null, spec, y.narrow(2));
             assertEquals(before + 4, backend.extension(CudnnTuning.class).orElseThrow().convAlgorithmSearches(), "another batch size is another shape");
+        }
+    }
+
+    /**
+     * A weight gradient one float into its block (4-byte aligned, as a view of the flat gradient
+     * buffer may be) gets a search of its own at that alignment, and what it picks accumulates right.
+     */
+    @Test
+    void aWeightGradientOneFloatIntoItsBlockIsSearchedAtThatAlignment() {
+        Random rng = new Random(13);
+        double[] x = uniform(rng, X.numel());
+        Shape ys = SPEC.outputShape("test", X, W);
+        double[] dy = uniform(rng, ys.numel());
+        double[] flat = uniform(rng, W.numel() + 1);
+        double[] dw0 = Arrays.copyOfRange(flat, 1, flat.length);
+        double[] want = plus(dw0, Conv2dRef.backwardWeights(x, X, dy, SPEC, W));
+        CudnnTuning tuning = backend.extension(CudnnTuning.class).orElseThrow();
+        try (Scope t = new Scope(backend)) {
+            Tensor tx = t.tensor(X, x);
+            Tensor tdy = t.tensor(ys, dy);
+            backend.conv2dBackwardWeights(tx, tdy, SPEC, t.zeros(W), null);
+            long searches = tuning.convAlgorithmSearches();
+            Tensor dw = t.tensor(Shape.of(flat.length), flat).slice(1, W);
+            backend.conv2dBackwardWeights(tx, tdy, SPEC, dw, null);
+            assertEquals(searches + 1, tuning.convAlgorithmSearches(), "a 4-byte aligned dw is another key");
+            assertClose("backward filter into a dw 4 bytes into its block", want, read(dw), REL, ABS);
         }
     }
 
