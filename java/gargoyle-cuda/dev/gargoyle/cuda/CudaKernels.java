@@ -24,11 +24,14 @@ final class CudaKernels implements NativeResource {
     /** Throws a {@link BackendException} naming {@code op} when the kernels are missing. */
     static void require(String op) {
         if (!KernelLibrary.isAvailable()) {
-            String reason = KernelLibrary.unavailableReason();
-            throw new BackendException(op + " on CUDA needs Gargoyle's own CUDA kernels, which this "
-                    + "build cannot use: " + reason + (KernelLibrary.NOT_BUILT.equals(reason)
-                    ? " (build with nvcc on the PATH to include them)" : ""));
+            throw new BackendException(missing(op, KernelLibrary.unavailableReason()));
         }
+    }
+
+    /** What {@link #require} says when the kernels are missing for {@code reason}. */
+    static String missing(String op, String reason) {
+        return op + " on CUDA needs Gargoyle's own CUDA kernels, which this build cannot use: " + reason
+                + (KernelLibrary.NOT_BUILT.equals(reason) ? " (build with nvcc on the PATH to include them)" : "");
     }
 
     void fill(long x, long n, float value) {

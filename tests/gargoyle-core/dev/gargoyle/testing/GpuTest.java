@@ -7,6 +7,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
@@ -25,10 +26,20 @@ public @interface GpuTest {
 
     /** Disables the test when {@link Backends#unavailableReason} names a reason for {@code cuda:0}. */
     final class CudaAvailable implements ExecutionCondition {
+        private final Supplier<Optional<String>> unavailableReason;
+
+        public CudaAvailable() {
+            this(() -> Backends.unavailableReason(Device.cuda(0)));
+        }
+
+        /** For the condition's own test: {@code unavailableReason} stands in for the machine. */
+        CudaAvailable(Supplier<Optional<String>> unavailableReason) {
+            this.unavailableReason = unavailableReason;
+        }
+
         @Override
         public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-            Optional<String> reason = Backends.unavailableReason(Device.cuda(0));
-            return reason.map(r -> ConditionEvaluationResult.disabled("CUDA is not usable: " + r))
+            return unavailableReason.get().map(r -> ConditionEvaluationResult.disabled("CUDA is not usable: " + r))
                     .orElseGet(() -> ConditionEvaluationResult.enabled("cuda:0 is usable"));
         }
     }
