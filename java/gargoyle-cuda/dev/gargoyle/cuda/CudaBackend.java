@@ -128,11 +128,6 @@ final class CudaBackend implements BackendOps {
         }
     }
 
-    /** For tests: device memory in use by every process and context, as the driver reports it. */
-    long deviceMemoryInUse() {
-        return ctx.memoryInUse();
-    }
-
     /** For tests: the convolution ops, to force an algorithm. */
     CudnnConvolution convolution() {
         return convolution;

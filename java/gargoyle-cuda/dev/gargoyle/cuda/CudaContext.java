@@ -6,7 +6,6 @@ import static org.bytedeco.cuda.global.cublas.cublasCreate_v2;
 import static org.bytedeco.cuda.global.cublas.cublasDestroy_v2;
 import static org.bytedeco.cuda.global.cublas.cublasSetMathMode;
 import static org.bytedeco.cuda.global.cublas.cublasSetStream_v2;
-import static org.bytedeco.cuda.global.cudart.cudaMemGetInfo;
 import static org.bytedeco.cuda.global.cudart.cudaSetDevice;
 import static org.bytedeco.cuda.global.cudart.cudaStreamCreate;
 import static org.bytedeco.cuda.global.cudart.cudaStreamDestroy;
@@ -19,7 +18,6 @@ import org.bytedeco.cuda.cublas.cublasContext;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.cudnn.cudnnContext;
 import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.SizeTPointer;
 
 /**
  * What every op of one CUDA backend shares: the device, the one stream all work is queued on, the
@@ -34,8 +32,6 @@ final class CudaContext implements NativeResource {
     final FloatPointer one = new FloatPointer(1f);
     final FloatPointer zero = new FloatPointer(0f);
     private final FloatPointer scalar = new FloatPointer(1);
-    private final SizeTPointer free = new SizeTPointer(1);
-    private final SizeTPointer total = new SizeTPointer(1);
     private boolean closed;
 
     /**
@@ -75,13 +71,6 @@ final class CudaContext implements NativeResource {
         CudaStatus.cuda(cudaStreamSynchronize(stream), "cudaStreamSynchronize", "cuda:" + device);
     }
 
-    /** Bytes in use on the whole device (total - free), as cudaMemGetInfo reports them. */
-    long memoryInUse() {
-        activate();
-        CudaStatus.cuda(cudaMemGetInfo(free, total), "cudaMemGetInfo", "cuda:" + device);
-        return total.get() - free.get();
-    }
-
     boolean isClosed() {
         return closed;
     }
@@ -108,8 +97,6 @@ final class CudaContext implements NativeResource {
         one.close();
         zero.close();
         scalar.close();
-        free.close();
-        total.close();
         r.done();
     }
 }

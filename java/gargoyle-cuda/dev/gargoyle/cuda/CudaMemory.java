@@ -23,7 +23,7 @@ final class CudaMemory implements Memory {
         if (bytes > 0) {
             int status = cudaMemsetAsync(block, 0, bytes, ctx.stream);
             if (status != 0) {
-                DeviceAllocations.free(block, "a tensor whose zeroing failed");
+                DeviceAllocations.free(block, bytes, "a tensor whose zeroing failed");
                 CudaStatus.cuda(status, "cudaMemsetAsync", bytes + " bytes");
             }
         }
@@ -55,7 +55,7 @@ final class CudaMemory implements Memory {
             if (!ctx.isClosed()) {
                 ctx.synchronize();
             }
-            DeviceAllocations.free(block, "a tensor of " + bytes + " bytes");
+            DeviceAllocations.free(block, bytes, "a tensor of " + bytes + " bytes");
         }
     }
 }

@@ -5,11 +5,22 @@ import static org.bytedeco.cuda.global.cudart.cudaFree;
 import static org.bytedeco.cuda.global.cudart.cudaGetLastError;
 import static org.bytedeco.cuda.global.cudart.cudaMalloc;
 
+import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.javacpp.Pointer;
 
-/** cudaMalloc and cudaFree with errors that name the size and the purpose. */
+/**
+ * cudaMalloc and cudaFree with errors that name the size and the purpose, and a count of the bytes
+ * they hold: every device block of every backend in this process goes through here.
+ */
 final class DeviceAllocations {
+    private static final AtomicLong LIVE = new AtomicLong();
+
     private DeviceAllocations() {
+    }
+
+    /** Device bytes allocated here and not yet freed, on every device and backend of this process. */
+    static long liveBytes() {
+        return LIVE.get();
     }
 
     /** A new device block, or null when the device is out of memory. */
@@ -21,6 +32,7 @@ final class DeviceAllocations {
             return null;
         }
         CudaStatus.cuda(status, "cudaMalloc", bytes + " bytes for " + purpose);
+        LIVE.addAndGet(bytes);
         return block;
     }
 
@@ -33,7 +45,9 @@ final class DeviceAllocations {
         return block;
     }
 
-    static void free(Pointer block, String purpose) {
+    /** Frees {@code block}, which {@link #tryMalloc} made {@code bytes} long. */
+    static void free(Pointer block, long bytes, String purpose) {
         CudaStatus.cuda(cudaFree(block), "cudaFree", purpose);
+        LIVE.addAndGet(-bytes);
     }
 }

@@ -64,9 +64,10 @@ final class DeviceBuffer implements NativeResource {
                 ctx.synchronize();
             }
             Pointer old = block;
+            long oldBytes = bytes;
             block = null;
             bytes = 0;
-            DeviceAllocations.free(old, purpose);
+            DeviceAllocations.free(old, oldBytes, purpose);
         }
     }
 
