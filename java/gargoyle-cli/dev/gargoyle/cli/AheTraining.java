@@ -10,6 +10,7 @@ import dev.gargoyle.data.ImageFolder;
 import dev.gargoyle.data.LoaderOptions;
 import dev.gargoyle.data.OpenOptions;
 import dev.gargoyle.models.AheNet;
+import dev.gargoyle.mpi.MpiCommunicator;
 import dev.gargoyle.nn.Model;
 import dev.gargoyle.tensor.Backend;
 import dev.gargoyle.tensor.BackendOptions;
@@ -65,13 +66,15 @@ final class AheTraining implements AutoCloseable {
     }
 
     /** The run {@code requested} asks for (a resumed run keeps its saved options), on a new backend. */
-    static AheTraining prepare(TrainConfig requested, Set<String> given, List<TrainingListener> listeners) {
+    static AheTraining prepare(TrainConfig requested, Set<String> given, List<TrainingListener> listeners,
+                               MpiCommunicator job) {
         boolean resuming = requested.resume() != null;
         TrainConfig config = resuming ? ResumeOptions.merge(saved(requested.resume()), requested, given) : requested;
-        if (!resuming) {
+        boolean leader = job == null || job.rank() == 0;
+        if (!resuming && leader) {
             requireNewRunDirectory(config.out());
         }
-        Path dataRoot = config.data() != null ? config.data() : SampleData.ensure(sampleCache());
+        Path dataRoot = config.data() != null ? config.data() : sampleData(job);
         DataSplits splits = ImageFolder.open(dataRoot, OpenOptions.defaults().withValSplit(config.valSplit())
                 .withSeed(config.seed()).withStrict(config.strict()).withThreads(config.workers())
                 .withMaxPixels(config.maxPixels()));
@@ -85,10 +88,11 @@ final class AheTraining implements AutoCloseable {
         ImageDataSource train = new ImageDataSource(splits.train(), training, config.mean(), config.std());
         ImageDataSource test = new ImageDataSource(splits.test(), training.withAugmentation(Augmentation.none()),
                 config.mean(), config.std());
-        Backend backend = Backends.create(Device.parse(config.device()), new BackendOptions(config.tf32(), false));
+        Backend backend = Backends.create(device(config, job), new BackendOptions(config.tf32(), false));
         Model model = null;
         try {
-            LOG.info("device: {} ({})", backend.device(), backend.describe());
+            LOG.info("{}device: {} ({})", job == null ? "" : "rank " + job.rank() + " ", backend.device(),
+                    backend.describe());
             model = net.build(backend, config.seed());
             FineTuning.apply(config, model);
             Map<String, Object> description = new LinkedHashMap<>();
@@ -103,7 +107,8 @@ final class AheTraining implements AutoCloseable {
                     .sampler(sampler(config)).seed(config.seed()).maxSteps(config.maxSteps())
                     .checkpointEvery(config.saveEvery())
                     .runDirectory(resuming ? config.resume() : config.out()).resume(resuming)
-                    .modelMetadata(net.metadata()).description(description);
+                    .modelMetadata(net.metadata()).description(description)
+                    .communicator(job).syncBatchNorm(config.syncBn());
             listeners.forEach(b::listener);
             return new AheTraining(backend, model, b.build());
         } catch (RuntimeException | Error e) {
@@ -116,6 +121,26 @@ final class AheTraining implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** The sample data, generated once: by rank 0 while the other ranks wait for it. */
+    private static Path sampleData(MpiCommunicator job) {
+        if (job == null) {
+            return SampleData.ensure(sampleCache());
+        }
+        Path root = job.rank() == 0 ? SampleData.ensure(sampleCache()) : null;
+        job.allReduceSum(new double[1]);
+        return root != null ? root : SampleData.ensure(sampleCache());
+    }
+
+    /** Under a launcher, {@code --device cuda} is the rank's own GPU: {@code cuda:<local rank>}. */
+    private static Device device(TrainConfig config, MpiCommunicator job) {
+        Device asked = Device.parse(config.device());
+        if (job != null && !asked.isCpu()) {
+            throw new IllegalArgumentException("--device " + config.device() + ": data-parallel training on GPUs "
+                    + "(NCCL) is not available in this build; under mpirun use --device cpu");
+        }
+        return asked;
     }
 
     private static Sampler sampler(TrainConfig config) {

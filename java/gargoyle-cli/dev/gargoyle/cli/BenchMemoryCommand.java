@@ -81,7 +81,7 @@ final class BenchMemoryCommand implements Callable<Integer> {
                     updates = step.updates();
                 }
             };
-            try (AheTraining training = AheTraining.prepare(config, Set.of(), List.of(trace, bar))) {
+            try (AheTraining training = AheTraining.prepare(config, Set.of(), List.of(trace, bar), null)) {
                 backend[0] = training.backend();
                 training.trainer().run();
             }

@@ -1,5 +1,6 @@
 package dev.gargoyle.cli;
 
+import dev.gargoyle.mpi.MpiCommunicator;
 import dev.gargoyle.tensor.Backends;
 import dev.gargoyle.tensor.Device;
 import java.io.PrintWriter;
@@ -11,8 +12,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code gargoyle info}: versions, the CPU's oneDNN setup, and whether CUDA is usable (or why not). */
-@Command(name = "info", description = "Show versions, the CPU backend's ISA and threads, and CUDA's status.")
+/**
+ * {@code gargoyle info}: versions, the CPU's oneDNN setup, and whether CUDA and the data-parallel
+ * engines are usable (or why not).
+ */
+@Command(name = "info", description = "Show versions, the CPU backend's ISA and threads, and the status of CUDA, MPI and NCCL.")
 final class InfoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -31,11 +35,18 @@ final class InfoCommand implements Callable<Integer> {
                 facts.put(kind.name().toLowerCase(java.util.Locale.ROOT), "unavailable: " + e.getMessage());
             }
         }
+        facts.put("mpi", engine(MpiCommunicator.unavailableReason(),
+                "usable: mpirun -np N gargoyle train ... trains data-parallel on CPU hosts"));
         PrintWriter out = spec.commandLine().getOut();
         int width = facts.keySet().stream().mapToInt(String::length).max().orElse(8);
         facts.forEach((k, v) -> out.printf("%-" + width + "s  %s%n", k, v));
         out.flush();
         return 0;
+    }
+
+    /** A data-parallel engine's line: what it is for when usable, else why not. */
+    private static String engine(String unavailableReason, String usable) {
+        return unavailableReason == null ? usable : "unavailable: " + unavailableReason;
     }
 
     static String presetVersion(String group, String artifact) {

@@ -19,7 +19,7 @@ import java.util.function.Function;
  */
 final class ResumeOptions {
     private static final Set<String> MAY_CHANGE = Set.of("--resume", "--epochs", "--max-steps", "--device",
-            "--workers", "--quiet", "--save-every");
+            "--workers", "--quiet", "--save-every", "--dist-timeout");
     private static final Map<String, Function<TrainConfig, Object>> VALUES = values();
 
     private ResumeOptions() {
@@ -58,6 +58,7 @@ final class ResumeOptions {
         m.put("--sampler", TrainConfig::sampler);
         m.put("--max-pixels", TrainConfig::maxPixels);
         m.put("--save-every", TrainConfig::saveEvery);
+        m.put("--sync-bn", TrainConfig::syncBn);
         return m;
     }
 

@@ -1,5 +1,6 @@
 package dev.gargoyle.cli;
 
+import dev.gargoyle.mpi.MpiCommunicator;
 import dev.gargoyle.plots.PlotsListener;
 import dev.gargoyle.tensor.Device;
 import dev.gargoyle.train.ClassReport;
@@ -8,6 +9,7 @@ import dev.gargoyle.train.TrainingListener;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,7 +27,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", sortOptions = false, showDefaultValues = true,
         description = {"Train the AHE CNN. Without --data it trains on built-in synthetic sample data.",
             "Writes config.json, metrics.jsonl/.csv, curves.png, confusion.png, last.safetensors and "
-                + "best.safetensors to --out. Ctrl-C finishes the current step, saves and exits with 130."})
+                + "best.safetensors to --out. Ctrl-C finishes the current step, saves and exits with 130.",
+            "Under mpirun -np N (or srun) it trains data-parallel: --batch-size per rank, rank 0 writes --out."})
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -107,26 +110,56 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--sampler", defaultValue = "uniform", paramLabel = "uniform|balanced",
             description = "uniform: every image once per epoch; balanced: classes drawn evenly (with replacement).")
     String sampler;
+    @Option(names = "--sync-bn", description = "Under mpirun/srun: batch-norm over all ranks' batches together.")
+    boolean syncBn;
+    @Option(names = "--dist-timeout", defaultValue = "300", paramLabel = "SECONDS",
+            description = "Under mpirun/srun: how long a rank waits for the others before the job ends.")
+    long distTimeout;
     @Option(names = "--quiet", description = "No progress bars, logs only.")
     boolean quiet;
 
     @Override
     public Integer call() throws Exception {
         TrainConfig config = config();
+        if (distTimeout < 1) {
+            throw new UsageException("--dist-timeout must be at least 1 second, got " + distTimeout);
+        }
+        MpiCommunicator job = LaunchedJob.join(Duration.ofSeconds(distTimeout));
+        try {
+            int exit = train(config, job);
+            if (job != null) {
+                job.close();
+            }
+            return exit;
+        } catch (RuntimeException | Error e) {
+            if (job != null) {
+                // The other ranks would wait for this one until their timeout: end them all now.
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("gargoyle train: error on rank " + job.rank() + " of " + job.size() + ": "
+                        + FailureHandler.describe(e));
+                err.flush();
+                job.abort(1);
+            }
+            throw e;
+        }
+    }
+
+    private int train(TrainConfig config, MpiCommunicator job) {
+        boolean leader = job == null || job.rank() == 0;
         ProgressListener progress = new ProgressListener();
         List<TrainingListener> listeners = new ArrayList<>();
         listeners.add(new PlotsListener());
-        if (!quiet && TerminalProgress.interactive()) {
+        if (leader && !quiet && TerminalProgress.interactive()) {
             listeners.add(progress);
         }
         Set<String> given = new HashSet<>();
         spec.commandLine().getParseResult().matchedOptions().forEach(o -> given.add(o.longestName()));
-        try (AheTraining training = AheTraining.prepare(config, given, listeners)) {
-            return run(training.trainer(), progress);
+        try (AheTraining training = AheTraining.prepare(config, given, listeners, job)) {
+            return run(training.trainer(), progress, leader);
         }
     }
 
-    private int run(Trainer trainer, ProgressListener progress) {
+    private int run(Trainer trainer, ProgressListener progress, boolean leader) {
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             trainer.requestStop();
@@ -140,6 +173,9 @@ final class TrainCommand implements Callable<Integer> {
         try {
             Trainer.Result r = trainer.run();
             progress.finish();
+            if (!leader) {
+                return 0;
+            }
             PrintWriter o = spec.commandLine().getOut();
             o.println();
             if (r.test() != null) {
@@ -190,7 +226,7 @@ final class TrainCommand implements Callable<Integer> {
                     .shuffle(!noShuffle).init(init).resetHead(resetHead)
                     .freeze(freezeUntil != null ? "until:" + freezeUntil : freeze).backboneLr(backboneLr)
                     .resume(resume).maxSteps(maxSteps).classWeights(classWeights).sampler(sampler)
-                    .saveEvery(saveEvery).maxPixels(maxPixels);
+                    .saveEvery(saveEvery).maxPixels(maxPixels).syncBn(syncBn);
             if (out != null) {
                 b.out(out);
             }

@@ -180,9 +180,6 @@ public final class Trainer {
                     logEpoch(record, lastTrain, lastTest);
                     listeners.forEach(l -> l.onEpochEnd(record));
                 }
-                if (parallel.isParallel() && parallel.isLeader()) {
-                    LOG.info("data-parallel: {}", parallel.describe());
-                }
                 return result(state.epoch(), lastTrain, lastTest, false);
             }
         }
@@ -197,6 +194,9 @@ public final class Trainer {
         }
 
         private Result result(int epochs, MetricsSummary train, MetricsSummary test, boolean stopped) {
+            if (parallel.isParallel() && parallel.isLeader()) {
+                LOG.info("data-parallel: {}", parallel.describe());
+            }
             return new Result(files == null ? null : files.dir(), s.trainData().classes(), epochs, state.updates(),
                     train, test, state.bestF1(), stopped);
         }

@@ -18,7 +18,7 @@ final class Runs {
         if (config.maxSteps() > 0) {
             given.add("--max-steps");
         }
-        try (AheTraining training = AheTraining.prepare(config, given, List.of(new PlotsListener()))) {
+        try (AheTraining training = AheTraining.prepare(config, given, List.of(new PlotsListener()), null)) {
             return training.trainer().run();
         }
     }
