@@ -35,6 +35,14 @@ public interface Communicator extends AutoCloseable {
     /** Copies rank {@code root}'s {@code values} into every rank's array of the same length. */
     void broadcast(double[] values, int root);
 
+    /**
+     * Time this rank has spent inside all-reduces of tensors so far, in nanoseconds, for reports;
+     * 0 where the engine cannot tell (a GPU engine queues them on a stream).
+     */
+    default long allReduceNanos() {
+        return 0;
+    }
+
     /** The engine and the job in a few words, e.g. {@code MPI (Open MPI v4.1.4), rank 0 of 2}. */
     String describe();
 

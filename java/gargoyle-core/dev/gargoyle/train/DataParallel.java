@@ -27,6 +27,7 @@ final class DataParallel implements AutoCloseable {
     private final Model model;
     private final boolean syncBatchNorm;
     private final GradientBuckets buckets;
+    private final long started = System.nanoTime();
 
     DataParallel(Communicator communicator, Model model, boolean syncBatchNorm) {
         this.communicator = communicator;
@@ -172,13 +173,22 @@ final class DataParallel implements AutoCloseable {
                 null);
     }
 
-    /** Share of the run's all-reduce time not hidden behind backward, for the closing log line. */
+    /**
+     * For the closing log line: the engine, the buckets, the time in gradient all-reduces (where the
+     * engine can tell) and the part of it backward did not hide, which the rank waited for.
+     */
     String describe() {
         if (!isParallel()) {
             return "1 process";
         }
-        return communicator.describe() + ", " + buckets.bucketCount() + " gradient buckets, "
-                + String.format(Locale.ROOT, "%.1f", buckets.waitNanos() / 1e9) + " s waiting for all-reduce";
+        double wall = (System.nanoTime() - started) / 1e9;
+        double busy = communicator.allReduceNanos() / 1e9;
+        double waited = buckets.waitNanos() / 1e9;
+        String reduce = busy > 0 ? String.format(Locale.ROOT, "gradient all-reduce %.1f s (%.0f%% of %.1f s), "
+                + "%.0f%% of it overlapped with backward, ", busy, 100 * busy / wall, wall,
+                100 * Math.max(0, busy - waited) / busy) : "";
+        return communicator.describe() + ", " + buckets.bucketCount() + " gradient buckets, " + reduce
+                + String.format(Locale.ROOT, "%.1f s waiting for it after backward", waited);
     }
 
     @Override

@@ -232,6 +232,7 @@ public final class Trainer {
             }
             listeners.forEach(l -> l.onEpochStart(epoch + 1, plan.microBatches()));
             long images = 0;
+            long perStep = (long) s.batchSize() * parallel.ranks();
             long trainNanos = 0;
             int skip = state.batchesDone();
             try (DataSource.Pass batches = loader.pass(epoch, parallel.shard(order))) {
@@ -248,7 +249,9 @@ public final class Trainer {
                     int[] labels = loaded ? batches.next(input) : new int[0];
                     boolean updated = plan.endsUpdate(i);
                     double loss = microBatch(epoch, i, input.narrow(labels.length), labels, plan, trainStep, metrics);
-                    images += labels.length;
+                    // The job's images, not this rank's: throughput is reported for all ranks together.
+                    images += parallel.isParallel() ? Math.min(perStep, order.length - (long) i * perStep)
+                            : labels.length;
                     if (updated) {
                         parallel.sumGradients();
                         trainStep.update(schedule.lr(state.updates()));

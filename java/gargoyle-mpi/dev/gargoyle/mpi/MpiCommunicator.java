@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.IntPointer;
@@ -36,6 +37,7 @@ public final class MpiCommunicator implements Communicator {
     private final int size;
     private final int localRank;
     private final String version;
+    private final LongAdder allReduceNanos = new LongAdder();
     private boolean closed;
 
     private MpiCommunicator(ExecutorService mpi, Duration timeout, int[] place, String version) {
@@ -143,8 +145,10 @@ public final class MpiCommunicator implements Communicator {
     public Pending allReduceSum(Tensor t) {
         NativeTensor view = hostView("allReduceSum", t);
         Future<?> done = submit(() -> {
+            long t0 = System.nanoTime();
             MpiLibrary.check(Mpi.MPI_Allreduce(Mpi.MPI_IN_PLACE(), view.data(), (int) view.numel(), Mpi.MPI_FLOAT(),
                     Mpi.MPI_SUM(), world), "MPI_Allreduce");
+            allReduceNanos.add(System.nanoTime() - t0);
             return null;
         });
         return () -> await("all-reduce of " + view.numel() + " floats", done);
@@ -200,6 +204,11 @@ public final class MpiCommunicator implements Communicator {
      */
     public void abort(int code) {
         Mpi.MPI_Abort(world, code);
+    }
+
+    @Override
+    public long allReduceNanos() {
+        return allReduceNanos.sum();
     }
 
     @Override
