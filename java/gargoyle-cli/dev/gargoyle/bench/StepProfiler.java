@@ -1,5 +1,6 @@
 package dev.gargoyle.bench;
 
+import dev.gargoyle.nn.HookHandle;
 import dev.gargoyle.nn.Model;
 import dev.gargoyle.nn.Module;
 import dev.gargoyle.tensor.Backend;
@@ -18,7 +19,7 @@ final class StepProfiler implements AutoCloseable {
     private final boolean wait;
     private final List<String> names = new ArrayList<>();
     private final List<String> kinds = new ArrayList<>();
-    private final List<AutoCloseable> hooks = new ArrayList<>();
+    private final List<HookHandle> hooks = new ArrayList<>();
     private final long[] forward;
     private final long[] backward;
     private long input;
@@ -108,13 +109,7 @@ final class StepProfiler implements AutoCloseable {
 
     @Override
     public void close() {
-        for (AutoCloseable h : hooks) {
-            try {
-                h.close();
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot remove a profiling hook", e);
-            }
-        }
+        hooks.forEach(HookHandle::close);
         hooks.clear();
     }
 }

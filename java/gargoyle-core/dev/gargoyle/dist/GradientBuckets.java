@@ -1,5 +1,6 @@
 package dev.gargoyle.dist;
 
+import dev.gargoyle.nn.HookHandle;
 import dev.gargoyle.nn.Model;
 import dev.gargoyle.nn.Module;
 import dev.gargoyle.nn.Parameter;
@@ -22,7 +23,7 @@ import java.util.Set;
 public final class GradientBuckets implements AutoCloseable {
     private final Communicator communicator;
     private final List<Bucket> buckets = new ArrayList<>();
-    private final List<AutoCloseable> hooks = new ArrayList<>();
+    private final List<HookHandle> hooks = new ArrayList<>();
     private final List<Module> finished = new ArrayList<>();
     private Module running;
     private boolean armed;
@@ -132,13 +133,7 @@ public final class GradientBuckets implements AutoCloseable {
 
     @Override
     public void close() {
-        for (AutoCloseable h : hooks) {
-            try {
-                h.close();
-            } catch (Exception e) {
-                throw new IllegalStateException("removing a backward hook failed", e);
-            }
-        }
+        hooks.forEach(HookHandle::close);
         hooks.clear();
         buckets.forEach(b -> b.grads.close());
     }

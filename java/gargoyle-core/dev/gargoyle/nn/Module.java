@@ -53,13 +53,13 @@ public abstract class Module implements AutoCloseable {
     public abstract Shape outputShape(Shape input);
 
     /** Registers a hook; returns a handle whose {@code close()} removes it. */
-    public AutoCloseable addForwardHook(ForwardHook hook) {
+    public HookHandle addForwardHook(ForwardHook hook) {
         forwardHooks.add(hook);
         return () -> forwardHooks.remove(hook);
     }
 
     /** Registers a hook; returns a handle whose {@code close()} removes it. */
-    public AutoCloseable addBackwardHook(BackwardHook hook) {
+    public HookHandle addBackwardHook(BackwardHook hook) {
         backwardHooks.add(hook);
         return () -> backwardHooks.remove(hook);
     }

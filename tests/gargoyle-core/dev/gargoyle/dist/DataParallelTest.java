@@ -1,5 +1,6 @@
 package dev.gargoyle.dist;
 
+import static dev.gargoyle.testing.Floats.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -148,21 +149,6 @@ class DataParallelTest {
 
     private static void assertArrayEquals(String what, float[] expected, float[] actual) {
         assertTrue(Arrays.equals(expected, actual), what + ": the ranks differ");
-    }
-
-    static void assertClose(String what, float[] expected, float[] actual, double tol) {
-        assertEquals(expected.length, actual.length, what + ": lengths");
-        double worst = 0;
-        int at = -1;
-        for (int i = 0; i < expected.length; i++) {
-            double d = Math.abs(expected[i] - actual[i]) / (1e-3 + Math.abs(expected[i]));
-            if (d > worst) {
-                worst = d;
-                at = i;
-            }
-        }
-        assertTrue(worst <= tol, what + ": largest relative difference " + worst + " at " + at + " (expected "
-                + (at < 0 ? 0 : expected[at]) + ", got " + (at < 0 ? 0 : actual[at]) + ")");
     }
 
     @ParameterizedTest(name = "{0} samples, 2 ranks x {1}, accumulation {2}")

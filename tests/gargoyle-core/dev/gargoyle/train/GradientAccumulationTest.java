@@ -1,6 +1,6 @@
 package dev.gargoyle.train;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static dev.gargoyle.testing.Floats.assertClose;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gargoyle.nn.BatchNorm2d;
@@ -95,21 +95,6 @@ class GradientAccumulationTest {
             }
             return model.flatParameters().toArray();
         }
-    }
-
-    private static void assertClose(String what, float[] expected, float[] actual, double tol) {
-        assertEquals(expected.length, actual.length, what + ": lengths");
-        double worst = 0;
-        int at = -1;
-        for (int i = 0; i < expected.length; i++) {
-            double d = Math.abs(expected[i] - actual[i]) / (1e-3 + Math.abs(expected[i]));
-            if (d > worst) {
-                worst = d;
-                at = i;
-            }
-        }
-        assertTrue(worst <= tol, what + ": largest relative difference " + worst + " at " + at + " (expected "
-                + (at < 0 ? 0 : expected[at]) + ", got " + (at < 0 ? 0 : actual[at]) + ")");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.gargoyle.mpi;
 
+import static dev.gargoyle.testing.Floats.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -85,20 +86,6 @@ class MpiTrainingTest {
             out[i] = v.get(i);
         }
         return out;
-    }
-
-    private static void assertClose(String what, float[] expected, float[] actual, double tol) {
-        assertEquals(expected.length, actual.length, what + ": lengths");
-        double worst = 0;
-        int at = -1;
-        for (int i = 0; i < expected.length; i++) {
-            double d = Math.abs(expected[i] - actual[i]) / (1e-3 + Math.abs(expected[i]));
-            if (d > worst) {
-                worst = d;
-                at = i;
-            }
-        }
-        assertTrue(worst <= tol, what + ": largest relative difference " + worst + " at " + at);
     }
 
     private static List<String> args(Path out, boolean sync, int samples, int batch, int k) {
