@@ -22,6 +22,7 @@ import dev.gargoyle.tensor.spi.MemoryLedger;
 import dev.gargoyle.tensor.spi.NativeTensor;
 import java.util.List;
 import java.util.Optional;
+import org.bytedeco.cuda.cudart.CUstream_st;
 
 /**
  * The backend ops on one NVIDIA GPU: cuDNN for convolution, pooling, batch-norm and ReLU, cuBLAS
@@ -53,6 +54,7 @@ final class CudaBackend implements BackendOps {
     private final CopyEvent pixelsCopied;
     private final MemoryLedger ledger = new MemoryLedger();
     private final CudnnTuning tuning = new Tuning();
+    private final CudaStream stream = new Stream();
     private final String description;
 
     /**
@@ -96,7 +98,23 @@ final class CudaBackend implements BackendOps {
 
     @Override
     public <T> Optional<T> extension(Class<T> type) {
-        return type == CudnnTuning.class ? Optional.of(type.cast(tuning)) : Optional.empty();
+        if (type == CudnnTuning.class) {
+            return Optional.of(type.cast(tuning));
+        }
+        return type == CudaStream.class ? Optional.of(type.cast(stream)) : Optional.empty();
+    }
+
+    /** The stream view of this backend, for NCCL; like the tuning view, it cannot be cast back to the ops. */
+    private final class Stream implements CudaStream {
+        @Override
+        public void activate() {
+            ctx.activate();
+        }
+
+        @Override
+        public CUstream_st stream() {
+            return ctx.stream;
+        }
     }
 
     /** The tuning view of this backend; a separate object, so it cannot be cast back to the unchecked ops. */

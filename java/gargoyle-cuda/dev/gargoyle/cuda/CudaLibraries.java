@@ -5,12 +5,13 @@ import java.util.regex.Pattern;
 import org.bytedeco.cuda.global.cublas;
 import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.cuda.global.cudnn;
+import org.bytedeco.cuda.global.nccl;
 import org.bytedeco.javacpp.Loader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads the JavaCPP bindings of the CUDA runtime, cuBLAS and cuDNN once, and when one fails says
+ * Loads the JavaCPP bindings of the CUDA runtime, cuBLAS, cuDNN and NCCL once, and when one fails says
  * which shared library was missing and where it was looked for. A binding whose class failed to
  * initialise stays failed for the life of the JVM, so each outcome is remembered.
  */
@@ -23,6 +24,8 @@ final class CudaLibraries {
     private static boolean runtimeTried;
     private static String dnnFailure;
     private static boolean dnnTried;
+    private static String ncclFailure;
+    private static boolean ncclTried;
 
     private CudaLibraries() {
     }
@@ -50,6 +53,16 @@ final class CudaLibraries {
             dnnFailure = r;
         }
         return dnnFailure;
+    }
+
+    /** Null when the NCCL binding loaded (after the runtime), else why not; only multi-GPU jobs need it. */
+    static synchronized String ncclFailure() {
+        if (!ncclTried) {
+            ncclTried = true;
+            String r = runtimeFailure();
+            ncclFailure = r != null ? r : load(nccl.class, "NCCL");
+        }
+        return ncclFailure;
     }
 
     private static String load(Class<?> binding, String what) {
@@ -101,6 +114,9 @@ final class CudaLibraries {
         if (lib.startsWith("libcudnn")) {
             return "cuDNN 9 is not installed";
         }
+        if (lib.startsWith("libnccl")) {
+            return "NCCL 2 is not installed (e.g. pip's nvidia-nccl-cu13)";
+        }
         return "a library the CUDA bindings need is missing";
     }
 
@@ -128,6 +144,7 @@ final class CudaLibraries {
     static String builtFor() {
         return "CUDA " + cudart.CUDART_VERSION / 1000 + "." + cudart.CUDART_VERSION % 1000 / 10
                 + ", cuDNN " + cudnn.CUDNN_MAJOR + "." + cudnn.CUDNN_MINOR + "." + cudnn.CUDNN_PATCHLEVEL
-                + ", cuBLAS " + cublas.CUBLAS_VER_MAJOR + "." + cublas.CUBLAS_VER_MINOR + "." + cublas.CUBLAS_VER_PATCH;
+                + ", cuBLAS " + cublas.CUBLAS_VER_MAJOR + "." + cublas.CUBLAS_VER_MINOR + "." + cublas.CUBLAS_VER_PATCH
+                + ", NCCL " + nccl.NCCL_MAJOR + "." + nccl.NCCL_MINOR + "." + nccl.NCCL_PATCH;
     }
 }

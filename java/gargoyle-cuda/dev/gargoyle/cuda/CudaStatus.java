@@ -6,12 +6,17 @@ import static org.bytedeco.cuda.global.cudart.cudaGetErrorName;
 import static org.bytedeco.cuda.global.cudart.cudaGetErrorString;
 import static org.bytedeco.cuda.global.cudnn.cudnnGetErrorString;
 import static org.bytedeco.cuda.global.cudnn.cudnnGetLastErrorString;
+import static org.bytedeco.cuda.global.nccl.ncclGetErrorString;
+import static org.bytedeco.cuda.global.nccl.ncclGetLastError;
+import static org.bytedeco.cuda.global.nccl.ncclSuccess;
 
+import dev.gargoyle.dist.CommunicationException;
 import java.nio.charset.StandardCharsets;
 import org.bytedeco.cuda.global.cudnn;
+import org.bytedeco.javacpp.BytePointer;
 
 /**
- * Turns CUDA runtime, cuDNN and cuBLAS status codes into exceptions that name the call, the status
+ * Turns CUDA runtime, cuDNN, cuBLAS and NCCL status codes into exceptions that name the call, the status
  * (its name and the library's own description) and the operands involved. The operands are any
  * object whose {@code toString} describes them (a key record, a shape); it is only formatted on failure.
  */
@@ -77,6 +82,20 @@ final class CudaStatus {
         if (status != 0) {
             throw new CublasException(call + " failed: " + cublasGetStatusName(status).getString() + " ("
                     + cublasGetStatusString(status).getString() + ")" + with(operands), status);
+        }
+    }
+
+    /** A failed NCCL call is a failed collective, as a failed MPI call is: the job cannot go on. */
+    static void nccl(int status, String call, Object operands) {
+        if (status != ncclSuccess) {
+            StringBuilder m = new StringBuilder(call).append(" failed: ").append(ncclGetErrorString(status).getString())
+                    .append(" (status ").append(status).append(')');
+            // Per thread, like cuDNN's; NCCL says what went wrong (a duplicate GPU, a peer gone) only here.
+            BytePointer detail = ncclGetLastError(null);
+            if (detail != null && !detail.getString().isBlank()) {
+                m.append(": ").append(detail.getString().trim());
+            }
+            throw new CommunicationException(m.append(with(operands)).toString());
         }
     }
 

@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The reasons made from failed loads of the CUDA bindings. The messages are the ones JavaCPP and
- * the dynamic linker produced on real machines (no driver; driver and runtime but no cuBLAS; no cuDNN).
+ * the dynamic linker produced on real machines (no driver; driver and runtime but no cuBLAS; no cuDNN),
+ * and the same shape for NCCL's binding.
  */
 class CudaLibrariesTest {
     private static final String JAVA_PATH = "/usr/java/packages/lib:/usr/lib/x86_64-linux-gnu/jni:/lib:/usr/lib";
@@ -48,6 +49,13 @@ class CudaLibrariesTest {
     }
 
     @Test
+    void missingNcclNamesThePackageThatHasIt() {
+        assertEquals("libnccl.so.2 not found: NCCL 2 is not installed (e.g. pip's nvidia-nccl-cu13) (searched"
+                        + " LD_LIBRARY_PATH=(unset), java.library.path=" + JAVA_PATH + " and the system's ld.so cache)",
+                CudaLibraries.explain("NCCL", javacppFailure("jninccl", "libnccl.so.2"), null, JAVA_PATH));
+    }
+
+    @Test
     void aLaterNoClassDefFoundErrorStillNamesTheRootCause() {
         NoClassDefFoundError later = new NoClassDefFoundError("Could not initialize class org.bytedeco.cuda.global.cudart");
         later.initCause(new ExceptionInInitializerError("Exception java.lang.UnsatisfiedLinkError: no jnicudart in "
@@ -64,6 +72,6 @@ class CudaLibrariesTest {
         String reason = CudaLibraries.explain("cuDNN", e, null, JAVA_PATH);
         assertTrue(reason.startsWith("cuDNN on this machine lacks cudnnGetLastErrorString, which the CUDA presets "),
                 reason);
-        assertTrue(reason.endsWith("(CUDA 13.1, cuDNN 9.19.0, cuBLAS 13.2.1)"), reason);
+        assertTrue(reason.endsWith("(CUDA 13.1, cuDNN 9.19.0, cuBLAS 13.2.1, NCCL 2.29.3)"), reason);
     }
 }
