@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs Gargoyle's GPU tests (JUnit tag `gpu`) and the AHE benchmark from this bundle, with the
-# bundle's own Java runtime: no JDK, Maven or network needed. Finds the CUDA 13 runtime, cuBLAS 13
-# and cuDNN 9 (LD_LIBRARY_PATH, /usr/local/cuda*, Python environments' nvidia/*/lib) and puts them
-# on LD_LIBRARY_PATH. Usage: run-gpu-tests.sh REPORT_DIR
+# bundle's own Java runtime: no JDK, Maven or network needed. Finds the CUDA 13 runtime, cuBLAS 13,
+# cuDNN 9 and NCCL 2 (LD_LIBRARY_PATH, /usr/local/cuda*, Python environments' nvidia/*/lib) and puts
+# them on LD_LIBRARY_PATH (without NCCL, only its tests are skipped). Usage: run-gpu-tests.sh REPORT_DIR
 # The gpu tests run twice: KernelsGpuTest alone in its own JVM first (so a test that works only after
 # another class has loaded something shows), then every gpu test class in the order of its name (JUnit's
 # default follows the file system's listing, which differs between machines).
@@ -67,7 +67,7 @@ add_dir() {
   DIRS+=("$1")
 }
 ALL_CANDIDATES="$(candidate_dirs | awk 'NF && !seen[$0]++')"
-for lib in libcuda.so.1 libcudart.so.13 libcublas.so.13 libcublasLt.so.13 libcudnn.so.9; do
+for lib in libcuda.so.1 libcudart.so.13 libcublas.so.13 libcublasLt.so.13 libcudnn.so.9 libnccl.so.2; do
   found=""
   while IFS= read -r d; do
     if [ -e "$d/$lib" ]; then found="$d"; break; fi
@@ -79,7 +79,9 @@ for lib in libcuda.so.1 libcudart.so.13 libcublas.so.13 libcublasLt.so.13 libcud
     say "found   $lib in $found"
     add_dir "$found"
   else
-    say "MISSING $lib (searched LD_LIBRARY_PATH, /usr/local/cuda*, Python site-packages/nvidia/*/lib, system dirs)"
+    only=""
+    [ "$lib" = libnccl.so.2 ] && only="; only the NCCL tests need it, they will be skipped"
+    say "MISSING $lib (searched LD_LIBRARY_PATH, /usr/local/cuda*, Python site-packages/nvidia/*/lib, system dirs)$only"
     MISSING+=("$lib")
   fi
 done
