@@ -3,6 +3,7 @@ package dev.gargoyle.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gargoyle.cli.sample.SampleData;
+import dev.gargoyle.cuda.NcclCommunicator;
 import dev.gargoyle.data.Augmentation;
 import dev.gargoyle.data.DataSplits;
 import dev.gargoyle.data.ImageDataSource;
@@ -41,11 +42,13 @@ final class AheTraining implements AutoCloseable {
     private static final String CONFIG = "config.json";
 
     private final Backend backend;
+    private final NcclCommunicator gpus;
     private final Model model;
     private final Trainer trainer;
 
-    private AheTraining(Backend backend, Model model, Trainer trainer) {
+    private AheTraining(Backend backend, NcclCommunicator gpus, Model model, Trainer trainer) {
         this.backend = backend;
+        this.gpus = gpus;
         this.model = model;
         this.trainer = trainer;
     }
@@ -89,10 +92,13 @@ final class AheTraining implements AutoCloseable {
         ImageDataSource test = new ImageDataSource(splits.test(), training.withAugmentation(Augmentation.none()),
                 config.mean(), config.std());
         Backend backend = Backends.create(device(config, job), new BackendOptions(config.tf32(), false));
+        NcclCommunicator gpus = null;
         Model model = null;
         try {
             LOG.info("{}device: {} ({})", job == null ? "" : "rank " + job.rank() + " ", backend.device(),
                     backend.describe());
+            // Gradients on GPUs go between them through NCCL; MPI only introduces the ranks to each other.
+            gpus = job != null && backend.device().isCuda() ? NcclCommunicator.join(job, backend) : null;
             model = net.build(backend, config.seed());
             FineTuning.apply(config, model);
             Map<String, Object> description = new LinkedHashMap<>();
@@ -108,13 +114,16 @@ final class AheTraining implements AutoCloseable {
                     .checkpointEvery(config.saveEvery())
                     .runDirectory(resuming ? config.resume() : config.out()).resume(resuming)
                     .modelMetadata(net.metadata()).description(description)
-                    .communicator(job).syncBatchNorm(config.syncBn());
+                    .communicator(gpus != null ? gpus : job).syncBatchNorm(config.syncBn());
             listeners.forEach(b::listener);
-            return new AheTraining(backend, model, b.build());
+            return new AheTraining(backend, gpus, model, b.build());
         } catch (RuntimeException | Error e) {
             try {
                 if (model != null) {
                     model.close();
+                }
+                if (gpus != null) {
+                    gpus.close();
                 }
             } finally {
                 backend.close();
@@ -133,14 +142,14 @@ final class AheTraining implements AutoCloseable {
         return root != null ? root : SampleData.ensure(sampleCache());
     }
 
-    /** Under a launcher, {@code --device cuda} is the rank's own GPU: {@code cuda:<local rank>}. */
+    /**
+     * Under a launcher, {@code --device cuda} (or {@code auto} finding CUDA) is the rank's own GPU,
+     * {@code cuda:<local rank>}; {@code cuda:N} stays as given.
+     */
     private static Device device(TrainConfig config, MpiCommunicator job) {
         Device asked = Device.parse(config.device());
-        if (job != null && !asked.isCpu()) {
-            throw new IllegalArgumentException("--device " + config.device() + ": data-parallel training on GPUs "
-                    + "(NCCL) is not available in this build; under mpirun use --device cpu");
-        }
-        return asked;
+        boolean indexed = config.device().trim().startsWith("cuda:");
+        return job != null && asked.isCuda() && !indexed ? Device.cuda(job.localRank()) : asked;
     }
 
     private static Sampler sampler(TrainConfig config) {
@@ -185,6 +194,9 @@ final class AheTraining implements AutoCloseable {
     public void close() {
         try {
             model.close();
+            if (gpus != null) {
+                gpus.close();
+            }
         } finally {
             backend.close();
         }

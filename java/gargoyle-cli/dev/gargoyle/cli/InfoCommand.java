@@ -1,5 +1,6 @@
 package dev.gargoyle.cli;
 
+import dev.gargoyle.cuda.NcclCommunicator;
 import dev.gargoyle.mpi.MpiCommunicator;
 import dev.gargoyle.tensor.Backends;
 import dev.gargoyle.tensor.Device;
@@ -37,6 +38,8 @@ final class InfoCommand implements Callable<Integer> {
         }
         facts.put("mpi", engine(MpiCommunicator.unavailableReason(),
                 "usable: mpirun -np N gargoyle train ... trains data-parallel on CPU hosts"));
+        facts.put("nccl", engine(NcclCommunicator.unavailableReason(),
+                "usable: under mpirun, --device cuda trains data-parallel with one GPU per rank"));
         PrintWriter out = spec.commandLine().getOut();
         int width = facts.keySet().stream().mapToInt(String::length).max().orElse(8);
         facts.forEach((k, v) -> out.printf("%-" + width + "s  %s%n", k, v));
