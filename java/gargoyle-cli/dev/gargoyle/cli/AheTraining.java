@@ -98,6 +98,7 @@ final class AheTraining implements AutoCloseable {
             LOG.info("{}device: {} ({})", job == null ? "" : "rank " + job.rank() + " ", backend.device(),
                     backend.describe());
             // Gradients on GPUs go between them through NCCL; MPI only introduces the ranks to each other.
+            requireOneDeviceKind(job, backend);
             gpus = job != null && backend.device().isCuda() ? NcclCommunicator.join(job, backend) : null;
             model = net.build(backend, config.seed());
             FineTuning.apply(config, model);
@@ -129,6 +130,20 @@ final class AheTraining implements AutoCloseable {
                 backend.close();
             }
             throw e;
+        }
+    }
+
+    /** All ranks on GPUs (NCCL) or all on CPUs (MPI): {@code --device auto} could tell them apart. */
+    private static void requireOneDeviceKind(MpiCommunicator job, Backend backend) {
+        if (job == null) {
+            return;
+        }
+        double[] gpus = {backend.device().isCuda() ? 1 : 0};
+        job.allReduceSum(gpus);
+        if (gpus[0] != 0 && gpus[0] != job.size()) {
+            throw new IllegalArgumentException("--device: " + (long) gpus[0] + " of " + job.size() + " ranks run on "
+                    + "a GPU and the others on the CPU (this one on " + backend.device() + "); give every rank the "
+                    + "same --device cpu or cuda");
         }
     }
 

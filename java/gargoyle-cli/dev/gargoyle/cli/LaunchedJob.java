@@ -44,6 +44,14 @@ final class LaunchedJob {
         if (why != null) {
             throw new IllegalStateException("launched as one of " + ranks + " ranks, but MPI is unavailable: " + why);
         }
-        return MpiCommunicator.join(timeout);
+        MpiCommunicator job = MpiCommunicator.join(timeout);
+        if (job.size() != ranks) {
+            // E.g. srun without PMI support in this MPI: every process would be rank 0 of 1, training alone.
+            int size = job.size();
+            job.abort(1);
+            throw new IllegalStateException("the launcher started " + ranks + " ranks but MPI sees " + size
+                    + "; launch with the mpirun of the MPI Gargoyle was built against, or srun --mpi=pmix");
+        }
+        return job;
     }
 }

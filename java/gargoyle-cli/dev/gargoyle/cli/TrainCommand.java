@@ -132,15 +132,23 @@ final class TrainCommand implements Callable<Integer> {
             }
             return exit;
         } catch (RuntimeException | Error e) {
-            if (job != null) {
-                // The other ranks would wait for this one until their timeout: end them all now.
-                PrintWriter err = spec.commandLine().getErr();
-                err.println("gargoyle train: error on rank " + job.rank() + " of " + job.size() + ": "
-                        + FailureHandler.describe(e));
-                err.flush();
-                job.abort(1);
-            }
+            abortJob(job, e);
             throw e;
+        }
+    }
+
+    /**
+     * After a failure on this rank the others would wait for it until their timeout: end them all
+     * now, naming this rank. Called before any native memory is freed, since a collective still in
+     * flight on the MPI thread may be reading it.
+     */
+    private void abortJob(MpiCommunicator job, Throwable e) {
+        if (job != null) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("gargoyle train: error on rank " + job.rank() + " of " + job.size() + ": "
+                    + FailureHandler.describe(e));
+            err.flush();
+            job.abort(1);
         }
     }
 
@@ -155,7 +163,12 @@ final class TrainCommand implements Callable<Integer> {
         Set<String> given = new HashSet<>();
         spec.commandLine().getParseResult().matchedOptions().forEach(o -> given.add(o.longestName()));
         try (AheTraining training = AheTraining.prepare(config, given, listeners, job)) {
-            return run(training.trainer(), progress, leader);
+            try {
+                return run(training.trainer(), progress, leader);
+            } catch (RuntimeException | Error e) {
+                abortJob(job, e);
+                throw e;
+            }
         }
     }
 

@@ -85,10 +85,15 @@ public final class GradientBuckets implements AutoCloseable {
             finished.add(running);
         }
         running = module;
+        // Only the leading ready buckets, so every rank starts them in list order whatever its backward does.
         for (Bucket b : buckets) {
-            if (b.pending == null && finished.containsAll(b.owners)) {
-                start(b);
+            if (b.pending != null) {
+                continue;
             }
+            if (!finished.containsAll(b.owners)) {
+                break;
+            }
+            start(b);
         }
     }
 

@@ -78,6 +78,12 @@ public final class AccumulationPlan {
                 mine[batch] += w;
             }
         }
+        for (int i = 0; i < all.length; i++) {
+            if (!(all[i] > 0)) {
+                throw new IllegalArgumentException("micro-batch " + i + " weighs " + all[i] + " over all " + ranks
+                        + " ranks, expected a positive weight");
+            }
+        }
         return new AccumulationPlan(mine, k, groups(all, k));
     }
 

@@ -6,9 +6,12 @@ import dev.gargoyle.nn.BatchNorm2d;
 import dev.gargoyle.nn.Model;
 import dev.gargoyle.optim.Optimizer;
 import dev.gargoyle.tensor.Tensor;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.IntToDoubleFunction;
 
@@ -137,6 +140,42 @@ final class DataParallel implements AutoCloseable {
         out.confusion().addAll(ConfusionMatrix.of(summed));
         out.addLossSum(values[0], Math.round(values[1]));
         return out;
+    }
+
+    /**
+     * Fails on a rank whose settings differ from rank 0's where they decide which collectives run
+     * (sizes, batches, epochs, what is saved), naming each, before any of them could hang the job.
+     */
+    void requireAgreement(Map<String, Double> settings) {
+        if (!isParallel()) {
+            return;
+        }
+        double[] mine = settings.values().stream().mapToDouble(Double::doubleValue).toArray();
+        double[] leader = mine.clone();
+        communicator.broadcast(leader, 0);
+        List<String> differences = new ArrayList<>();
+        int i = 0;
+        for (String name : settings.keySet()) {
+            if (Double.compare(mine[i], leader[i]) != 0) {
+                differences.add(name + " " + fmt(mine[i]) + " here, " + fmt(leader[i]) + " on rank 0");
+            }
+            i++;
+        }
+        if (!differences.isEmpty()) {
+            throw new IllegalArgumentException("rank " + rank() + " of " + ranks() + " was set up unlike rank 0: "
+                    + String.join(", ", differences) + "; every rank must train the same model on the same data");
+        }
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    /** Every rank waits here for the others, e.g. for rank 0's last save before the job ends. */
+    void barrier() {
+        if (isParallel()) {
+            communicator.allReduceSum(new double[1]);
+        }
     }
 
     /**

@@ -75,6 +75,7 @@ public final class Trainer {
     public Result run() {
         TrainerSettings s = settings;
         try (DataParallel parallel = new DataParallel(s.communicator(), s.model(), s.syncBatchNorm())) {
+            parallel.requireAgreement(s.collectiveShape());
             // Rank 0 alone reads and writes the run folder; the others get its state below.
             boolean leader = parallel.isLeader();
             // A run folder left before its first checkpoint has nothing to resume: it starts again there.
@@ -194,6 +195,8 @@ public final class Trainer {
         }
 
         private Result result(int epochs, MetricsSummary train, MetricsSummary test, boolean stopped) {
+            // The others wait for rank 0's last save, so that ending the job cannot cut it short.
+            parallel.barrier();
             if (parallel.isParallel() && parallel.isLeader()) {
                 LOG.info("data-parallel: {}", parallel.describe());
             }

@@ -7,6 +7,7 @@ import dev.gargoyle.optim.OptimizerConfig;
 import dev.gargoyle.optim.Schedule;
 import dev.gargoyle.tensor.Shape;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
@@ -22,6 +23,29 @@ record TrainerSettings(Model model, DataSource trainData, DataSource testData, C
     RunShape runShape() {
         return new RunShape(batchSize, accumulationSteps, sampler.toString(), seed, loss.toString(),
                 communicator == null ? 1 : communicator.size());
+    }
+
+    /**
+     * What must be equal on every rank of a data-parallel run, as numbers: it decides how many
+     * micro-batches, updates, evaluations and saves there are, and so which collectives run.
+     */
+    Map<String, Double> collectiveShape() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("training samples", (double) trainData.size());
+        m.put("test samples", testData == null ? 0.0 : testData.size());
+        m.put("class names (hash)", (double) trainData.classes().hashCode());
+        m.put("parameters", (double) model.flatParameters().numel());
+        m.put("batch size", (double) batchSize);
+        m.put("accumulation steps", (double) accumulationSteps);
+        m.put("epochs", (double) epochs);
+        m.put("max steps", (double) maxSteps);
+        m.put("checkpoint every", (double) checkpointEvery);
+        m.put("run directory given", runDir == null ? 0.0 : 1.0);
+        m.put("resume", resume ? 1.0 : 0.0);
+        m.put("sync batch-norm", syncBatchNorm ? 1.0 : 0.0);
+        m.put("seed", (double) seed);
+        m.put("sampler (hash)", (double) sampler.toString().hashCode());
+        return m;
     }
 
     /** The input tensor of one micro-batch: {@code [batchSize, sample shape...]}. */

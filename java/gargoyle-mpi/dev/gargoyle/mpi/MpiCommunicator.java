@@ -200,7 +200,9 @@ public final class MpiCommunicator implements Communicator {
 
     /**
      * Ends every rank of the job now ({@code MPI_Abort}), with {@code code} as the exit status: what a
-     * rank does after a failure, so that the others do not wait for it.
+     * rank does after a failure, so that the others do not wait for it. It may interrupt a collective
+     * in flight only where MPI granted {@code MPI_THREAD_MULTIPLE} (Open MPI does); elsewhere it
+     * waits for that collective, which the timeout bounds.
      */
     public void abort(int code) {
         Mpi.MPI_Abort(world, code);
@@ -238,6 +240,8 @@ public final class MpiCommunicator implements Communicator {
             throw new IllegalStateException(op + ": the MPI communicator is closed");
         }
         NativeTensor view = t.backend().collectiveView(op, t);
+        // The MPI thread reads the memory directly: work queued on the backend must be done first.
+        t.backend().synchronize();
         if (!t.device().isCpu()) {
             throw new IllegalArgumentException(op + ": MPI sums tensors in host memory, and this one is on "
                     + t.device() + "; GPU tensors go through NCCL");

@@ -36,6 +36,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,6 +109,12 @@ class DataParallelTest {
     /** {@code ranks} threads, each a rank with its own backend and model; returns rank 0's outcome. */
     static Outcome parallel(int ranks, Function<Trainer.Builder, Trainer.Builder> configure, int samples, int batch,
                             int k) throws Exception {
+        return parallel(ranks, (rank, b) -> configure.apply(b), samples, batch, k);
+    }
+
+    /** As above, configuring each rank's trainer by its rank; a failing rank aborts the others, as the CLI does. */
+    static Outcome parallel(int ranks, BiFunction<Integer, Trainer.Builder, Trainer.Builder> configure, int samples,
+                            int batch, int k) throws Exception {
         List<Communicator> group = ThreadCommunicator.group(ranks);
         ExecutorService pool = Executors.newFixedThreadPool(ranks);
         try {
@@ -120,7 +127,10 @@ class DataParallelTest {
                     try (Backend backend = ReferenceBackend.create();
                          Model model = new Model(net(), backend, seed, Shape.of(3, SIDE, SIDE))) {
                         Trainer.Builder b = builder(model, data(samples), batch, k).communicator(c);
-                        return outcome(model, configure.apply(b).build().run());
+                        return outcome(model, configure.apply(c.rank(), b).build().run());
+                    } catch (RuntimeException e) {
+                        ((ThreadCommunicator) c).abort();
+                        throw e;
                     }
                 }));
             }
@@ -246,6 +256,14 @@ class DataParallelTest {
             worst = Math.max(worst, Math.abs(a[i] - b[i]));
         }
         return worst;
+    }
+
+    @Test
+    void aRankSetUpUnlikeRankZeroFailsNamingWhatDiffers() {
+        AssertionError e = assertThrows(AssertionError.class,
+                () -> parallel(2, (rank, b) -> b.epochs(rank == 1 ? 3 : 2), 12, 3, 1));
+        assertTrue(e.getCause().getMessage().contains("rank 1 of 2 was set up unlike rank 0: epochs 3 here, 2 on rank 0"),
+                e.getCause().getMessage());
     }
 
     @Test

@@ -115,6 +115,11 @@ public final class ThreadCommunicator implements Communicator {
         System.arraycopy(from, 0, values, 0, values.length);
     }
 
+    /** As {@code MPI_Abort} for threads: every rank waiting in a collective fails now. */
+    public void abort() {
+        shared.barrier.reset();
+    }
+
     @Override
     public String describe() {
         return "threads, rank " + rank + " of " + size();
