@@ -6,14 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gargoyle.nn.BatchNorm2d;
-import dev.gargoyle.nn.Conv2d;
 import dev.gargoyle.nn.CrossEntropyLoss;
-import dev.gargoyle.nn.Flatten;
-import dev.gargoyle.nn.Linear;
-import dev.gargoyle.nn.MaxPool2d;
 import dev.gargoyle.nn.Model;
-import dev.gargoyle.nn.ReLU;
-import dev.gargoyle.nn.Sequential;
 import dev.gargoyle.optim.OptimizerConfig;
 import dev.gargoyle.optim.Sgd;
 import dev.gargoyle.reference.ReferenceBackend;
@@ -21,6 +15,7 @@ import dev.gargoyle.tensor.Backend;
 import dev.gargoyle.tensor.Shape;
 import dev.gargoyle.tensor.Tensor;
 import dev.gargoyle.testing.ThreadCommunicator;
+import dev.gargoyle.testing.TinyNet;
 import dev.gargoyle.train.AccumulationPlan;
 import dev.gargoyle.train.ArrayDataSource;
 import dev.gargoyle.train.Sampler;
@@ -29,9 +24,8 @@ import dev.gargoyle.train.Trainer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Random;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,35 +44,14 @@ import org.junit.jupiter.params.provider.CsvSource;
  * including an epoch whose last micro-batch leaves a rank with no samples.
  */
 class DataParallelTest {
-    private static final int CLASSES = 5;
-    private static final int SIDE = 8;
     private static final long SEED = 11;
-
-    private static Sequential net() {
-        return new Sequential(new Conv2d(3, 4, 3, 1, 1), new BatchNorm2d(4), new ReLU(), new MaxPool2d(2, 2),
-                new Flatten(), new Linear(4 * 4 * 4, CLASSES));
-    }
-
-    /** {@code n} random images around a non-zero mean, so batch-norm has something to take out. */
-    private static ArrayDataSource data(int n) {
-        Random r = new Random(7);
-        float[][] x = new float[n][3 * SIDE * SIDE];
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < x[i].length; j++) {
-                x[i][j] = (float) (0.5 + r.nextGaussian());
-            }
-            labels[i] = r.nextInt(CLASSES);
-        }
-        return new ArrayDataSource(List.of("a", "b", "c", "d", "e"), Shape.of(3, SIDE, SIDE), x, labels);
-    }
 
     /** What a run leaves: rank 0's parameters, running statistics and scores. */
     private record Outcome(float[] parameters, float[] runningStats, Trainer.Result result) {
     }
 
     private static Trainer.Builder builder(Model model, ArrayDataSource train, int batch, int k) {
-        return Trainer.builder(model, train).testData(data(7)).batchSize(batch).accumulationSteps(k).epochs(2)
+        return Trainer.builder(model, train).testData(TinyNet.data(7)).batchSize(batch).accumulationSteps(k).epochs(2)
                 .optimizer(OptimizerConfig.sgd(0.9).withWeightDecay(1e-3)).learningRate(0.05).seed(SEED);
     }
 
@@ -101,8 +74,8 @@ class DataParallelTest {
     /** One process: its own backend and model, trained as {@code configure} says. */
     private static Outcome single(int samples, int batch, int k) {
         try (Backend backend = ReferenceBackend.create();
-             Model model = new Model(net(), backend, SEED, Shape.of(3, SIDE, SIDE))) {
-            return outcome(model, builder(model, data(samples), batch, k).build().run());
+             Model model = new Model(TinyNet.net(), backend, SEED, TinyNet.INPUT)) {
+            return outcome(model, builder(model, TinyNet.data(samples), batch, k).build().run());
         }
     }
 
@@ -125,8 +98,8 @@ class DataParallelTest {
                 long seed = SEED + r;
                 futures.add(pool.submit(() -> {
                     try (Backend backend = ReferenceBackend.create();
-                         Model model = new Model(net(), backend, seed, Shape.of(3, SIDE, SIDE))) {
-                        Trainer.Builder b = builder(model, data(samples), batch, k).communicator(c);
+                         Model model = new Model(TinyNet.net(), backend, seed, TinyNet.INPUT)) {
+                        Trainer.Builder b = builder(model, TinyNet.data(samples), batch, k).communicator(c);
                         return outcome(model, configure.apply(c.rank(), b).build().run());
                     } catch (RuntimeException e) {
                         ((ThreadCommunicator) c).abort();
@@ -175,7 +148,7 @@ class DataParallelTest {
         assertEquals(one.result().test().accuracy(), two.result().test().accuracy(), 1e-12, "test accuracy");
         assertEquals(one.result().test().loss(), two.result().test().loss(), 1e-5, "test loss");
         try (Backend backend = ReferenceBackend.create();
-             Model untrained = new Model(net(), backend, SEED, Shape.of(3, SIDE, SIDE))) {
+             Model untrained = new Model(TinyNet.net(), backend, SEED, TinyNet.INPUT)) {
             assertTrue(maxDiff(untrained.flatParameters().toArray(), two.parameters()) > 1e-3,
                     "training must move the parameters");
         }
@@ -200,12 +173,12 @@ class DataParallelTest {
      * statistics follow rank 0's parts only (DDP broadcasts rank 0's buffers before every forward).
      */
     private static float[][] halvesOnTheirOwn(int samples, int batch, int k) {
-        ArrayDataSource data = data(samples);
+        ArrayDataSource data = TinyNet.data(samples);
         try (Backend backend = ReferenceBackend.create();
-             Model model = new Model(net(), backend, SEED, Shape.of(3, SIDE, SIDE));
+             Model model = new Model(TinyNet.net(), backend, SEED, TinyNet.INPUT);
              Sgd sgd = new Sgd(model, name -> 1.0, 0.9, 1e-3, false);
              TrainStep step = new TrainStep(model, sgd, CrossEntropyLoss.unweighted(), 0);
-             Tensor x = backend.allocate(Shape.of(batch, 3, SIDE, SIDE))) {
+             Tensor x = backend.allocate(Shape.of(batch, 3, TinyNet.SIDE, TinyNet.SIDE))) {
             BatchNorm2d bn = model.batchNorms().values().iterator().next();
             for (int epoch = 0; epoch < 2; epoch++) {
                 int[] order = Sampler.shuffled(SEED).order(data, epoch);
@@ -262,8 +235,8 @@ class DataParallelTest {
     void aRankSetUpUnlikeRankZeroFailsNamingWhatDiffers() {
         AssertionError e = assertThrows(AssertionError.class,
                 () -> parallel(2, (rank, b) -> b.epochs(rank == 1 ? 3 : 2), 12, 3, 1));
-        assertTrue(e.getCause().getMessage().contains("rank 1 of 2 was set up unlike rank 0: epochs 3 here, 2 on rank 0"),
-                e.getCause().getMessage());
+        String message = e.getCause().getMessage();
+        assertTrue(message.contains("rank 1 of 2 was set up unlike rank 0: epochs 3 here, 2 on rank 0"), message);
     }
 
     @Test
@@ -286,8 +259,8 @@ class DataParallelTest {
         assertTrue(Arrays.equals(whole.parameters(), resumed.parameters()),
                 "resuming must continue exactly: " + maxDiff(whole.parameters(), resumed.parameters()));
         try (Backend backend = ReferenceBackend.create();
-             Model model = new Model(net(), backend, SEED, Shape.of(3, SIDE, SIDE))) {
-            Trainer alone = builder(model, data(19), 3, 1).runDirectory(run).resume(true).epochs(3).build();
+             Model model = new Model(TinyNet.net(), backend, SEED, TinyNet.INPUT)) {
+            Trainer alone = builder(model, TinyNet.data(19), 3, 1).runDirectory(run).resume(true).epochs(3).build();
             Exception e = assertThrows(RuntimeException.class, alone::run);
             assertTrue(e.getMessage().contains("ranks (processes of a data-parallel run) 2 (saved) against 1"),
                     e.getMessage());

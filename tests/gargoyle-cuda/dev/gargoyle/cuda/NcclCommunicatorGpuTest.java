@@ -1,5 +1,6 @@
 package dev.gargoyle.cuda;
 
+import static dev.gargoyle.testing.Floats.assertClose;
 import static org.bytedeco.cuda.global.cudart.cudaGetDeviceCount;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,15 +9,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gargoyle.dist.Communicator;
 import dev.gargoyle.dist.GradientBuckets;
-import dev.gargoyle.nn.BatchNorm2d;
-import dev.gargoyle.nn.Conv2d;
 import dev.gargoyle.nn.CrossEntropyLoss;
-import dev.gargoyle.nn.Flatten;
-import dev.gargoyle.nn.Linear;
-import dev.gargoyle.nn.MaxPool2d;
 import dev.gargoyle.nn.Model;
-import dev.gargoyle.nn.ReLU;
-import dev.gargoyle.nn.Sequential;
 import dev.gargoyle.optim.OptimizerConfig;
 import dev.gargoyle.optim.Sgd;
 import dev.gargoyle.tensor.Backend;
@@ -27,7 +21,7 @@ import dev.gargoyle.tensor.Shape;
 import dev.gargoyle.tensor.Tensor;
 import dev.gargoyle.testing.GpuTest;
 import dev.gargoyle.testing.ThreadCommunicator;
-import dev.gargoyle.train.ArrayDataSource;
+import dev.gargoyle.testing.TinyNet;
 import dev.gargoyle.train.TrainStep;
 import dev.gargoyle.train.Trainer;
 import java.util.ArrayList;
@@ -51,9 +45,6 @@ import org.junit.jupiter.api.Test;
 @GpuTest
 class NcclCommunicatorGpuTest {
     private static final BackendOptions DETERMINISTIC = new BackendOptions(false, true);
-    private static final int CLASSES = 5;
-    private static final int SIDE = 8;
-    private static final Shape INPUT = Shape.of(3, SIDE, SIDE);
     private static final long SEED = 11;
 
     @BeforeEach
@@ -176,24 +167,6 @@ class NcclCommunicatorGpuTest {
         }
     }
 
-    private static Sequential net() {
-        return new Sequential(new Conv2d(3, 4, 3, 1, 1), new BatchNorm2d(4), new ReLU(), new MaxPool2d(2, 2),
-                new Flatten(), new Linear(4 * 4 * 4, CLASSES));
-    }
-
-    private static ArrayDataSource data(int n) {
-        Random r = new Random(7);
-        float[][] x = new float[n][3 * SIDE * SIDE];
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < x[i].length; j++) {
-                x[i][j] = (float) (0.5 + r.nextGaussian());
-            }
-            labels[i] = r.nextInt(CLASSES);
-        }
-        return new ArrayDataSource(List.of("a", "b", "c", "d", "e"), INPUT, x, labels);
-    }
-
     /**
      * Eight SGD updates on fixed random batches; with {@code nccl}, each update's gradients go
      * through {@link GradientBuckets} of 256 bytes (several slices at offsets of the flat gradients),
@@ -202,14 +175,14 @@ class NcclCommunicatorGpuTest {
     private static float[] trainEightUpdates(Backend backend, NcclCommunicator nccl, long[] reducedBytes) {
         int batch = 6;
         Random r = new Random(5);
-        try (Model model = new Model(net(), backend, SEED, INPUT);
+        try (Model model = new Model(TinyNet.net(), backend, SEED, TinyNet.INPUT);
              Sgd sgd = new Sgd(model, name -> 1.0, 0.9, 1e-3, false);
              TrainStep step = new TrainStep(model, sgd, CrossEntropyLoss.unweighted(), 0);
              GradientBuckets buckets = nccl == null ? null : new GradientBuckets(model, nccl, 256);
-             Tensor x = backend.allocate(Shape.of(batch, 3, SIDE, SIDE))) {
+             Tensor x = backend.allocate(Shape.of(batch, 3, TinyNet.SIDE, TinyNet.SIDE))) {
             for (int update = 0; update < 8; update++) {
                 x.copyFrom(random(Math.toIntExact(x.numel()), r.nextLong()));
-                int[] labels = r.ints(batch, 0, CLASSES).toArray();
+                int[] labels = r.ints(batch, 0, TinyNet.CLASSES).toArray();
                 if (buckets != null) {
                     buckets.arm();
                 }
@@ -235,7 +208,7 @@ class NcclCommunicatorGpuTest {
         List<float[][]> out = onRanks(1, (backend, nccl) -> {
             float[] without = trainEightUpdates(backend, null, reduced);
             float[] through = trainEightUpdates(backend, nccl, reduced);
-            try (Model untrained = new Model(net(), backend, SEED, INPUT)) {
+            try (Model untrained = new Model(TinyNet.net(), backend, SEED, TinyNet.INPUT)) {
                 return new float[][] {without, through, untrained.flatParameters().toArray()};
             }
         });
@@ -256,14 +229,14 @@ class NcclCommunicatorGpuTest {
         int batch = 3;
         List<float[]> ranks = onRanks(2, (backend, nccl) -> {
             // Each rank starts from other weights: rank 0's must reach rank 1 anyway.
-            try (Model model = new Model(net(), backend, SEED + nccl.rank(), INPUT)) {
+            try (Model model = new Model(TinyNet.net(), backend, SEED + nccl.rank(), TinyNet.INPUT)) {
                 trainer(model, samples, batch).communicator(nccl).syncBatchNorm(true).build().run();
                 return model.flatParameters().toArray();
             }
         });
         float[] one;
         try (Backend backend = Backends.create(Device.cuda(0), DETERMINISTIC);
-             Model model = new Model(net(), backend, SEED, INPUT)) {
+             Model model = new Model(TinyNet.net(), backend, SEED, TinyNet.INPUT)) {
             trainer(model, samples, 2 * batch).build().run();
             one = model.flatParameters().toArray();
         }
@@ -272,23 +245,9 @@ class NcclCommunicatorGpuTest {
     }
 
     private static Trainer.Builder trainer(Model model, int samples, int batch) {
-        return Trainer.builder(model, data(samples)).batchSize(batch).epochs(2).optimizer(OptimizerConfig.sgd(0.9))
+        return Trainer.builder(model, TinyNet.data(samples)).batchSize(batch).epochs(2)
+                .optimizer(OptimizerConfig.sgd(0.9))
                 .learningRate(0.05).seed(SEED);
-    }
-
-    private static void assertClose(String what, float[] expected, float[] actual, double tol) {
-        assertEquals(expected.length, actual.length, what + ": lengths");
-        double worst = 0;
-        int at = -1;
-        for (int i = 0; i < expected.length; i++) {
-            double d = Math.abs(expected[i] - actual[i]) / (1e-3 + Math.abs(expected[i]));
-            if (d > worst) {
-                worst = d;
-                at = i;
-            }
-        }
-        assertTrue(worst <= tol, what + ": largest relative difference " + worst + " at " + at + " (expected "
-                + (at < 0 ? 0 : expected[at]) + ", got " + (at < 0 ? 0 : actual[at]) + ")");
     }
 
     private static double maxDiff(float[] a, float[] b) {
