@@ -14,7 +14,6 @@ import dev.gargoyle.models.AheNet;
 import dev.gargoyle.mpi.MpiCommunicator;
 import dev.gargoyle.nn.Model;
 import dev.gargoyle.tensor.Backend;
-import dev.gargoyle.tensor.BackendOptions;
 import dev.gargoyle.tensor.Backends;
 import dev.gargoyle.tensor.Device;
 import dev.gargoyle.train.Sampler;
@@ -91,7 +90,7 @@ final class AheTraining implements AutoCloseable {
         ImageDataSource train = new ImageDataSource(splits.train(), training, config.mean(), config.std());
         ImageDataSource test = new ImageDataSource(splits.test(), training.withAugmentation(Augmentation.none()),
                 config.mean(), config.std());
-        Backend backend = Backends.create(device(config, job), new BackendOptions(config.tf32(), false));
+        Backend backend = Backends.create(device(config, job), PrecisionOption.options(config.tf32(), config.bf16()));
         NcclCommunicator gpus = null;
         Model model = null;
         try {

@@ -8,7 +8,6 @@ import dev.gargoyle.bench.TrainBenchSettings;
 import dev.gargoyle.bench.TrainJson;
 import dev.gargoyle.cli.sample.SampleData;
 import dev.gargoyle.tensor.Backend;
-import dev.gargoyle.tensor.BackendOptions;
 import dev.gargoyle.tensor.Backends;
 import dev.gargoyle.tensor.Device;
 import java.io.PrintWriter;
@@ -59,12 +58,15 @@ final class BenchTrainCommand implements Callable<Integer> {
     Path json;
     @Option(names = "--tf32", description = "Allow TF32 tensor-core math on CUDA (FP32 otherwise).")
     boolean tf32;
+    @Mixin
+    PrecisionOption precision;
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
 
     @Override
     public Integer call() throws Exception {
         Device d = device.resolve();
+        boolean bf16 = precision.bf16();
         TrainBenchSettings settings;
         try {
             settings = new TrainBenchSettings(batchSize, size, accumulationSteps, warmup, windows, updatesPerWindow,
@@ -75,7 +77,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         TrainBenchResult result;
         OptionalDouble loadBefore = LoadAverage.now();
         int steps = TrainBench.steps(settings, breakdown) + (loader ? windows + 1 : 0);
-        try (Backend backend = Backends.create(d, new BackendOptions(tf32, false));
+        try (Backend backend = Backends.create(d, PrecisionOption.options(tf32, bf16));
              TerminalProgress progress = new TerminalProgress("bench train", steps, null, quiet)) {
             Throughput loaded = null;
             if (loader) {

@@ -19,7 +19,7 @@ import java.util.function.Function;
  */
 final class ResumeOptions {
     private static final Set<String> MAY_CHANGE = Set.of("--resume", "--epochs", "--max-steps", "--device",
-            "--workers", "--quiet", "--save-every", "--dist-timeout");
+            "--workers", "--quiet", "--save-every", "--dist-timeout", "--precision");
     private static final Map<String, Function<TrainConfig, Object>> VALUES = values();
 
     private ResumeOptions() {
@@ -104,6 +104,9 @@ final class ResumeOptions {
         }
         if (given.contains("--workers")) {
             b.workers(requested.workers());
+        }
+        if (given.contains("--precision")) {
+            b.bf16(requested.bf16());
         }
         if (given.contains("--save-every")) {
             b.saveEvery(requested.saveEvery());

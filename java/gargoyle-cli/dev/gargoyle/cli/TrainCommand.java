@@ -74,6 +74,8 @@ final class TrainCommand implements Callable<Integer> {
     boolean tf32;
     @Mixin
     WorkersOption workers;
+    @Mixin
+    PrecisionOption precision;
     @Option(names = "--val-split", defaultValue = "0.2", description = "Test share when the data has no train/test folders.")
     double valSplit;
     @Option(names = "--mean", split = ",", defaultValue = "0.5,0.5,0.5", description = "Per-channel mean (R,G,B).")
@@ -239,7 +241,7 @@ final class TrainCommand implements Callable<Integer> {
                     .shuffle(!noShuffle).init(init).resetHead(resetHead)
                     .freeze(freezeUntil != null ? "until:" + freezeUntil : freeze).backboneLr(backboneLr)
                     .resume(resume).maxSteps(maxSteps).classWeights(classWeights).sampler(sampler)
-                    .saveEvery(saveEvery).maxPixels(maxPixels).syncBn(syncBn);
+                    .saveEvery(saveEvery).maxPixels(maxPixels).syncBn(syncBn).bf16(precision.bf16());
             if (out != null) {
                 b.out(out);
             }

@@ -18,6 +18,7 @@ import java.util.Locale;
  * @param clipNorm     clip gradients to this global norm (0: off)
  * @param classWeights {@code none}, {@code balanced} or one weight per class, comma-separated
  * @param sampler      {@code uniform} (every image once per epoch) or {@code balanced} (classes drawn evenly)
+ * @param bf16         CPU convolutions multiply in bfloat16 ({@code --precision bf16})
  * @param syncBn       in a data-parallel run, batch-norm over all ranks' batches together (SyncBatchNorm)
  */
 public record TrainConfig(
@@ -27,7 +28,7 @@ public record TrainConfig(
         int size, boolean augment, double dropout, long seed, String device, boolean tf32, int workers,
         Path init, boolean resetHead, String freeze, Double backboneLr, Path resume, long maxSteps,
         boolean shuffle, double valSplit, float[] mean, float[] std, boolean strict, String classWeights,
-        String sampler, long saveEvery, long maxPixels, boolean syncBn) {
+        String sampler, long saveEvery, long maxPixels, boolean syncBn, boolean bf16) {
 
     public static Builder builder() {
         return new Builder();
@@ -71,6 +72,7 @@ public record TrainConfig(
         b.sampler = sampler;
         b.saveEvery = saveEvery;
         b.syncBn = syncBn;
+        b.bf16 = bf16;
         b.maxPixels = maxPixels > 0 ? maxPixels : Images.DEFAULT_MAX_PIXELS;   // 0: saved before the option existed
         return b;
     }
@@ -118,6 +120,7 @@ public record TrainConfig(
         private String sampler = "uniform";
         private long saveEvery;
         private boolean syncBn;
+        private boolean bf16;
         private long maxPixels = Images.DEFAULT_MAX_PIXELS;
 
         public Builder data(Path v) { data = v; return this; }
@@ -155,6 +158,7 @@ public record TrainConfig(
         public Builder sampler(String v) { sampler = v; return this; }
         public Builder saveEvery(long v) { saveEvery = v; return this; }
         public Builder syncBn(boolean v) { syncBn = v; return this; }
+        public Builder bf16(boolean v) { bf16 = v; return this; }
         public Builder maxPixels(long v) { maxPixels = v; return this; }
 
         /** Checks every value; throws {@link IllegalArgumentException} naming the option and what it must be. */
@@ -222,7 +226,7 @@ public record TrainConfig(
             return new TrainConfig(data, out, epochs, batchSize, accumulationSteps, opt, lr, momentum, weightDecay,
                     nesterov, schedule, warmupSteps, clipNorm, size, augment, dropout, seed, device, tf32, workers,
                     init, resetHead, freeze, backboneLr, resume, maxSteps, shuffle, valSplit, mean.clone(),
-                    std.clone(), strict, weights, draw, saveEvery, maxPixels, syncBn);
+                    std.clone(), strict, weights, draw, saveEvery, maxPixels, syncBn, bf16);
         }
 
         private static void positive(String option, long v) {

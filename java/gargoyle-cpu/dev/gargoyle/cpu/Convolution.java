@@ -18,8 +18,12 @@ final class Convolution {
     private Convolution() {
     }
 
-    /** Shapes and geometry, in oneDNN's terms (dilation 0 = dense, right padding to fit exactly). */
-    record Geometry(Shape x, Shape w, Conv2dSpec spec) {
+    /**
+     * Shapes and geometry, in oneDNN's terms (dilation 0 = dense, right padding to fit exactly), and
+     * whether the products are taken in bfloat16: then the inputs of each pass (x, w, dy) are
+     * converted on their way in and its outputs stay FP32, accumulated in FP32.
+     */
+    record Geometry(Shape x, Shape w, Conv2dSpec spec, boolean bf16) {
         Shape y() {
             return spec.outputShape("conv2d", x, w);
         }
@@ -62,12 +66,17 @@ final class Convolution {
                 rightPad(x.dim(3), w.dim(3), out.dim(3), spec.strideW(), spec.padW(), spec.dilationW())};
         }
 
+        /** The data type a pass's inputs are multiplied in. */
+        int products() {
+            return bf16 ? dnnl_bf16 : dnnl_f32;
+        }
+
         /** Forward descriptor with every tensor left to oneDNN (the hint the backward passes need). */
         int forward(PlanBuilder b, dnnl_primitive_desc pd, dnnl_memory_desc bias,
                     dnnl_primitive_attr attr) {
             return dnnl_convolution_forward_primitive_desc_create(pd, b.ctx.engine, dnnl_forward_training,
-                    dnnl_convolution_direct, b.any(src()), b.any(weights()), bias, b.any(dst()),
-                    strides(), dilates(), padL(), padR(), attr);
+                    dnnl_convolution_direct, b.any(products(), src()), b.any(products(), weights()), bias,
+                    b.any(dst()), strides(), dilates(), padL(), padR(), attr);
         }
     }
 
@@ -170,7 +179,8 @@ final class Convolution {
                         (pd, attr) -> g.forward(b, pd, null, attr));
                 Primitive conv = b.primitive("dnnl_convolution_backward_data_primitive_desc_create", false,
                         (pd, attr) -> dnnl_convolution_backward_data_primitive_desc_create(pd, ctx.engine,
-                                dnnl_convolution_direct, b.any(g.src()), b.any(g.weights()), b.any(g.dst()),
+                                dnnl_convolution_direct, b.any(g.src()), b.any(g.products(), g.weights()),
+                                b.any(g.products(), g.dst()),
                                 g.strides(), g.dilates(), g.padL(), g.padR(), hint, attr));
                 PlanBuilder.Port pdy = b.input(b.plain(g.dst()), conv.md(dnnl_query_diff_dst_md));
                 PlanBuilder.Port pw = b.input(b.plain(g.weights()), conv.md(dnnl_query_weights_md));
@@ -225,7 +235,8 @@ final class Convolution {
                         (pd, attr) -> g.forward(b, pd, biasMd, attr));
                 Primitive conv = b.primitive("dnnl_convolution_backward_weights_primitive_desc_create", false,
                         (pd, attr) -> dnnl_convolution_backward_weights_primitive_desc_create(pd, ctx.engine,
-                                dnnl_convolution_direct, b.any(g.src()), b.any(g.weights()), biasMd, b.any(g.dst()),
+                                dnnl_convolution_direct, b.any(g.products(), g.src()), b.any(g.weights()), biasMd,
+                                b.any(g.products(), g.dst()),
                                 g.strides(), g.dilates(), g.padL(), g.padR(), hint, attr));
                 PlanBuilder.Port px = b.input(b.plain(g.src()), conv.md(dnnl_query_src_md));
                 PlanBuilder.Port pdy = b.input(b.plain(g.dst()), conv.md(dnnl_query_diff_dst_md));

@@ -30,7 +30,11 @@ final class CpuBackend implements BackendOps {
     private final Parallel loops = new Parallel();
     private final MemoryLedger ledger = new MemoryLedger();
 
-    CpuBackend() {
+    private final boolean bf16;
+
+    /** {@code bf16}: convolutions multiply in bfloat16 (the provider has checked the CPU can). */
+    CpuBackend(boolean bf16) {
+        this.bf16 = bf16;
     }
 
     @Override
@@ -40,7 +44,8 @@ final class CpuBackend implements BackendOps {
 
     @Override
     public String describe() {
-        return "oneDNN " + CpuInfo.version() + " (" + CpuInfo.isaFamily() + "), " + CpuInfo.threads() + " threads";
+        return "oneDNN " + CpuInfo.version() + " (" + CpuInfo.isaFamily() + "), " + CpuInfo.threads() + " threads"
+                + (bf16 ? ", bf16 convolutions" : "");
     }
 
     /** Cached plans now; for tests of the cache bound. */
@@ -126,20 +131,20 @@ final class CpuBackend implements BackendOps {
 
     @Override
     public void conv2dForward(NativeTensor x, NativeTensor w, NativeTensor bias, Conv2dSpec spec, NativeTensor y) {
-        Convolution.Geometry g = new Convolution.Geometry(x.shape(), w.shape(), spec);
+        Convolution.Geometry g = new Convolution.Geometry(x.shape(), w.shape(), spec, bf16);
         plans.get(new Convolution.ForwardKey(g, bias != null)).run(x, w, bias, y);
     }
 
     @Override
     public void conv2dBackwardData(NativeTensor dy, NativeTensor w, Conv2dSpec spec, NativeTensor dx) {
-        Convolution.Geometry g = new Convolution.Geometry(dx.shape(), w.shape(), spec);
+        Convolution.Geometry g = new Convolution.Geometry(dx.shape(), w.shape(), spec, bf16);
         plans.get(new Convolution.BackwardDataKey(g)).run(dy, w, dx);
     }
 
     @Override
     public void conv2dBackwardWeights(NativeTensor x, NativeTensor dy, Conv2dSpec spec, NativeTensor dw,
                                       NativeTensor dbias) {
-        Convolution.Geometry g = new Convolution.Geometry(x.shape(), dw.shape(), spec);
+        Convolution.Geometry g = new Convolution.Geometry(x.shape(), dw.shape(), spec, bf16);
         plans.get(new Convolution.BackwardWeightsKey(g, dbias != null)).run(x, dy, dw, dbias);
     }
 

@@ -40,7 +40,13 @@ public final class CpuBackendProvider implements BackendProvider {
         if (reason.isPresent()) {
             throw new BackendException(reason.get());
         }
-        return new CpuBackend();
+        if (options.bf16()) {
+            String refusal = CpuInfo.bf16Refusal();
+            if (refusal != null) {
+                throw new BackendException(refusal);
+            }
+        }
+        return new CpuBackend(options.bf16());
     }
 
     @Override
@@ -51,6 +57,8 @@ public final class CpuBackendProvider implements BackendProvider {
             facts.put("onednn", CpuInfo.versionDetails());
             facts.put("cpu isa", CpuInfo.isa());
             facts.put("cpu threads", CpuInfo.threadsDetails());
+            String bf16 = CpuInfo.bf16Refusal();
+            facts.put("cpu bf16", bf16 == null ? "supported: convolutions can multiply in bfloat16" : "unsupported: " + bf16);
         } catch (RuntimeException | LinkageError e) { // info prints a broken library as a fact
             facts.put("onednn", "not loadable: " + e);
         }

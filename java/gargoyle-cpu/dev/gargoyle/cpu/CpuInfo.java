@@ -48,6 +48,19 @@ final class CpuInfo {
         };
     }
 
+    /** Why bf16 convolutions cannot run here, or null when they can. */
+    static String bf16Refusal() {
+        return bf16Refusal(dnnl_get_effective_cpu_isa(), isa());
+    }
+
+    /** oneDNN has bf16 convolutions from AVX-512 BF16 on (AMX and later ISAs include it). */
+    static String bf16Refusal(int isaMask, String isaName) {
+        if ((isaMask & dnnl_cpu_isa_avx512_core_bf16) == dnnl_cpu_isa_avx512_core_bf16) {
+            return null;
+        }
+        return "bf16 convolutions need a CPU with AVX-512 BF16 or AMX; oneDNN runs at " + isaName + " here";
+    }
+
     /** The short family name for one-line summaries, e.g. {@code AVX-512}. */
     static String isaFamily() {
         String full = isa();

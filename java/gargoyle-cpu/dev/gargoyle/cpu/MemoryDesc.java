@@ -5,13 +5,17 @@ import static org.bytedeco.dnnl.global.dnnl.*;
 
 import org.bytedeco.dnnl.dnnl_memory_desc;
 
-/** An owned f32 oneDNN memory descriptor made from dimensions and a format tag. */
+/** An owned oneDNN memory descriptor (f32 unless said otherwise) made from dimensions and a format tag. */
 final class MemoryDesc implements Resource {
     final dnnl_memory_desc md = new dnnl_memory_desc();
 
     MemoryDesc(int formatTag, long... dims) {
+        this(dnnl_f32, formatTag, dims);
+    }
+
+    MemoryDesc(int dataType, int formatTag, long... dims) {
         check("dnnl_memory_desc_create_with_tag",
-                dnnl_memory_desc_create_with_tag(md, dims.length, dims, dnnl_f32, formatTag));
+                dnnl_memory_desc_create_with_tag(md, dims.length, dims, dataType, formatTag));
     }
 
     /** Row-major: nchw for 4 dimensions, oihw-like for weights, {@code a} for vectors. */

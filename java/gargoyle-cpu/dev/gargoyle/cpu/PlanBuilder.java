@@ -50,6 +50,11 @@ final class PlanBuilder {
         return own(MemoryDesc.any(dims)).md;
     }
 
+    /** Any layout, in {@code dataType} (e.g. {@code dnnl_bf16}): the port reorders and converts. */
+    dnnl_memory_desc any(int dataType, long... dims) {
+        return own(new MemoryDesc(dataType, dnnl_format_tag_any, dims)).md;
+    }
+
     dnnl_memory_desc tagged(int formatTag, long... dims) {
         return own(new MemoryDesc(formatTag, dims)).md;
     }

@@ -2,6 +2,7 @@ package dev.gargoyle.cuda;
 
 import static org.bytedeco.cuda.global.cudart.cudaGetDeviceCount;
 
+import dev.gargoyle.tensor.BackendException;
 import dev.gargoyle.tensor.BackendOptions;
 import dev.gargoyle.tensor.Device;
 import dev.gargoyle.tensor.spi.BackendOps;
@@ -34,6 +35,10 @@ public final class CudaBackendProvider implements BackendProvider {
 
     @Override
     public BackendOps create(Device device, BackendOptions options) {
+        if (options.bf16()) {
+            throw new BackendException("bf16 convolutions (BackendOptions.bf16) are a CPU option; the CUDA backend "
+                    + "computes in FP32, or TF32 where allowed");
+        }
         return new CudaBackend(device, CudaOptions.defaults().withTf32(options.tf32())
                 .withDeterministic(options.deterministic()));
     }

@@ -133,7 +133,7 @@ class CpuBackendResourcesTest {
 
     @Test
     void theCacheIsBoundedAndEvictionFreesPlans() {
-        CpuBackend cpu = new CpuBackend();
+        CpuBackend cpu = new CpuBackend(false);
         try (Backend backend = Backend.of(cpu)) {
             long afterFirstRound = 0;
             for (int round = 0; round < 2; round++) {
