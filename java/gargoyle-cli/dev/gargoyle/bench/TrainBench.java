@@ -6,6 +6,7 @@ import dev.gargoyle.nn.Model;
 import dev.gargoyle.optim.Optimizer;
 import dev.gargoyle.optim.OptimizerConfig;
 import dev.gargoyle.tensor.Backend;
+import dev.gargoyle.tensor.Backends;
 import dev.gargoyle.tensor.HostBuffer;
 import dev.gargoyle.tensor.Shape;
 import dev.gargoyle.tensor.Tensor;
@@ -90,8 +91,9 @@ public final class TrainBench {
                 sample();
                 progress.step("inference");
             }, s.warmup() * s.accumulationSteps(), s.batchesPerWindow());
-            return new TrainBenchResult(backend.device().toString(), backend.describe(), s, train, inference,
-                    peakBackend, peakProcess, loader, profile);
+            return new TrainBenchResult(backend.device().toString(), backend.describe(),
+                    Backends.describe(backend.device().kind()), s, train, inference, peakBackend, peakProcess, loader,
+                    profile);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.gargoyle.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What {@code bench train} measured.
@@ -13,9 +14,10 @@ import java.util.Locale;
  * @param loader           images/s of the data loader alone, null unless asked for
  * @param breakdown        where a training micro-batch's time goes, null unless asked for
  */
-public record TrainBenchResult(String device, String backend, TrainBenchSettings settings, Throughput train,
-                               Throughput inference, long peakBackendBytes, long peakProcessBytes,
-                               Throughput loader, StepBreakdown breakdown) {
+public record TrainBenchResult(String device, String backend, Map<String, String> machine,
+                               TrainBenchSettings settings, Throughput train, Throughput inference,
+                               long peakBackendBytes, long peakProcessBytes, Throughput loader,
+                               StepBreakdown breakdown) {
 
     /** One line each: {@code train: 312.4 images/s ...}, {@code inference: ...}, {@code peak native memory: ...}. */
     public List<String> lines() {

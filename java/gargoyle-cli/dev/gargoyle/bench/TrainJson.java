@@ -23,6 +23,9 @@ public final class TrainJson {
         ObjectNode root = JSON.createObjectNode();
         root.put("device", r.device());
         root.put("backend", r.backend());
+        // The ISA, threads, precision and layouts the figures were measured with.
+        ObjectNode machine = root.putObject("machine");
+        r.machine().forEach(machine::put);
         TrainBenchSettings s = r.settings();
         ObjectNode settings = root.putObject("settings");
         settings.put("batch_size", s.batchSize());

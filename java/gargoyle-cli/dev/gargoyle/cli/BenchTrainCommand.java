@@ -42,7 +42,8 @@ final class BenchTrainCommand implements Callable<Integer> {
     DeviceOption device;
     @Option(names = "--warmup", defaultValue = "2", description = "Untimed optimizer updates first.")
     int warmup;
-    @Option(names = "--windows", defaultValue = "5", description = "Timed windows; the median is reported.")
+    @Option(names = "--windows", defaultValue = "11",
+            description = "Timed windows; the median is reported with the slowest and fastest.")
     int windows;
     @Option(names = "--updates-per-window", defaultValue = "2", paramLabel = "N",
             description = "Optimizer updates per timed window (inference windows: as many batches).")

@@ -57,6 +57,7 @@ public final class CpuBackendProvider implements BackendProvider {
             facts.put("onednn", CpuInfo.versionDetails());
             facts.put("cpu isa", CpuInfo.isa());
             facts.put("cpu threads", CpuInfo.threadsDetails());
+            facts.put("cpu layouts", CpuInfo.layouts());
             String bf16 = CpuInfo.bf16Refusal();
             facts.put("cpu bf16", bf16 == null ? "supported: convolutions can multiply in bfloat16" : "unsupported: " + bf16);
         } catch (RuntimeException | LinkageError e) { // info prints a broken library as a fact

@@ -48,6 +48,13 @@ final class CpuInfo {
         };
     }
 
+    /** Which layouts the ops run in at this ISA, for {@code info} and benchmark reports. */
+    static String layouts() {
+        String blocked = MemoryDesc.channelBlocked(16) == dnnl_aBcd16b ? "nChw16c" : "nChw8c";
+        return "tensors nchw between ops; convolutions in the layouts oneDNN picks, batch-norm and pooling in "
+                + blocked + " where the channels fill its blocks, each reordered in and out";
+    }
+
     /** Why bf16 convolutions cannot run here, or null when they can. */
     static String bf16Refusal() {
         return bf16Refusal(dnnl_get_effective_cpu_isa(), isa());

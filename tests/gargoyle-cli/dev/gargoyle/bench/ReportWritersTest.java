@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -135,8 +136,8 @@ class ReportWritersTest {
         // 256 images per window in 0.8, 1.0 and 0.5 s: 320, 256 and 512 images/s.
         Throughput train = Throughput.of(256, new double[] {0.8, 1.0, 0.5});
         Throughput inference = Throughput.of(256, new double[] {0.25, 0.25, 0.5});
-        TrainBenchResult r = new TrainBenchResult("cpu", "oneDNN test", s, train, inference, 3L << 30, 5L << 29, null,
-                null);
+        TrainBenchResult r = new TrainBenchResult("cpu", "oneDNN test", Map.of("cpu isa", "AVX2 (avx2)"), s, train,
+                inference, 3L << 30, 5L << 29, null, null);
         List<String> lines = r.lines();
         assertTrue(lines.get(0).startsWith("train: 320.0 images/s (median of 3 windows of 2 updates x 2 "
                 + "micro-batches of 64 at 64x64; slowest 256.0, fastest 512.0)"), lines.get(0));
@@ -147,6 +148,7 @@ class ReportWritersTest {
         assertEquals(3, root.at("/inference/windows_images_per_second").size());
         assertEquals(2, root.at("/settings/accumulation_steps").asInt());
         assertTrue(root.path("loader").isMissingNode());
+        assertEquals("AVX2 (avx2)", root.at("/machine/cpu isa").asText());
         assertEquals(3L << 30, root.get("peak_backend_bytes").asLong());
     }
 
