@@ -10,9 +10,10 @@ import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 
 /**
- * oneDNN spatial batch normalisation on NCHW tensors, run in a channel-blocked layout where the
- * channels allow (see {@link MemoryDesc#channelBlocked}): training forward, inference forward and
- * backward side by side. The Backend keeps {@code 1/sqrt(var + eps)} for backward while oneDNN
+ * oneDNN spatial batch normalisation, run in a channel-blocked layout where the channels allow
+ * (see {@link MemoryDesc#channelBlocked}), taking x and dy in whatever layout they are in and
+ * leaving y and dx in the blocked one (see {@link Layouts}): training forward, inference forward
+ * and backward side by side. The Backend keeps {@code 1/sqrt(var + eps)} for backward while oneDNN
  * takes the variance; running statistics and parameter-gradient accumulation are per-channel
  * Java loops around the primitive.
  */
@@ -45,10 +46,11 @@ final class BatchNorm {
 
     // ---- training forward: batch statistics, running-statistics update -----------------------------
 
-    record TrainingKey(Geometry g) implements PlanCache.Key<Training> {
+    /** {@code xTag}: the layout x is in (see {@link Layouts}). */
+    record TrainingKey(Geometry g, int xTag) implements PlanCache.Key<Training> {
         @Override
         public Training build(DnnlContext ctx) {
-            return new Training(ctx, g);
+            return new Training(ctx, g, xTag);
         }
     }
 
@@ -62,8 +64,10 @@ final class BatchNorm {
         private final DnnlMemory mean;
         private final HostFloats variance;
         private final long perChannel;
+        /** The layout y is written in. */
+        final int yTag;
 
-        Training(DnnlContext ctx, Geometry g) {
+        Training(DnnlContext ctx, Geometry g, int xTag) {
             this.ctx = ctx;
             this.perChannel = g.x().numel() / g.x().dim(1);
             PlanBuilder b = new PlanBuilder(ctx);
@@ -76,8 +80,10 @@ final class BatchNorm {
                 varianceMem.bind(variance.address());
                 Primitive bn = b.primitive("dnnl_batch_normalization_forward_primitive_desc_create", false,
                         (pd, attr) -> g.forward(b, dnnl_forward_training, AFFINE, pd, attr));
-                PlanBuilder.Port px = b.input(b.plain(g.dims()), bn.md(dnnl_query_src_md));
-                PlanBuilder.Port py = b.outputInPlace(px, bn.md(dnnl_query_dst_md), b.plain(g.dims()));
+                PlanBuilder.Port px = b.input(b.tagged(xTag, g.dims()), bn.md(dnnl_query_src_md));
+                PlanBuilder.Kept ky = b.outputKeeping(bn.md(dnnl_query_dst_md), g.dims());
+                PlanBuilder.Port py = ky.port();
+                yTag = ky.tag();
                 b.step(bn.args(DNNL_ARG_SRC, px.inner(), DNNL_ARG_DST, py.inner(), DNNL_ARG_SCALE, gamma,
                         DNNL_ARG_SHIFT, beta, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, varianceMem));
                 x = px.user();
@@ -121,10 +127,10 @@ final class BatchNorm {
 
     // ---- inference forward: running statistics ----------------------------------------------------
 
-    record InferenceKey(Geometry g) implements PlanCache.Key<Inference> {
+    record InferenceKey(Geometry g, int xTag) implements PlanCache.Key<Inference> {
         @Override
         public Inference build(DnnlContext ctx) {
-            return new Inference(ctx, g);
+            return new Inference(ctx, g, xTag);
         }
     }
 
@@ -136,8 +142,10 @@ final class BatchNorm {
         private final DnnlMemory beta;
         private final DnnlMemory mean;
         private final DnnlMemory variance;
+        /** The layout y is written in. */
+        final int yTag;
 
-        Inference(DnnlContext ctx, Geometry g) {
+        Inference(DnnlContext ctx, Geometry g, int xTag) {
             PlanBuilder b = new PlanBuilder(ctx);
             try {
                 gamma = b.user(b.plain(g.channels()));
@@ -146,8 +154,10 @@ final class BatchNorm {
                 variance = b.user(b.plain(g.channels()));
                 Primitive bn = b.primitive("dnnl_batch_normalization_forward_primitive_desc_create", false,
                         (pd, attr) -> g.forward(b, dnnl_forward_inference, AFFINE | dnnl_use_global_stats, pd, attr));
-                PlanBuilder.Port px = b.input(b.plain(g.dims()), bn.md(dnnl_query_src_md));
-                PlanBuilder.Port py = b.outputInPlace(px, bn.md(dnnl_query_dst_md), b.plain(g.dims()));
+                PlanBuilder.Port px = b.input(b.tagged(xTag, g.dims()), bn.md(dnnl_query_src_md));
+                PlanBuilder.Kept ky = b.outputKeeping(bn.md(dnnl_query_dst_md), g.dims());
+                PlanBuilder.Port py = ky.port();
+                yTag = ky.tag();
                 b.step(bn.args(DNNL_ARG_SRC, px.inner(), DNNL_ARG_DST, py.inner(), DNNL_ARG_SCALE, gamma,
                         DNNL_ARG_SHIFT, beta, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance));
                 x = px.user();
@@ -177,10 +187,10 @@ final class BatchNorm {
 
     // ---- backward: dx overwritten, dgamma and dbeta accumulated ---------------------------------------
 
-    record BackwardKey(Geometry g) implements PlanCache.Key<Backward> {
+    record BackwardKey(Geometry g, int xTag, int dyTag) implements PlanCache.Key<Backward> {
         @Override
         public Backward build(DnnlContext ctx) {
-            return new Backward(ctx, g);
+            return new Backward(ctx, this);
         }
     }
 
@@ -195,8 +205,11 @@ final class BatchNorm {
         private final HostFloats variance;
         private final HostFloats dgamma;
         private final HostFloats dbeta;
+        /** The layout dx is written in. */
+        final int dxTag;
 
-        Backward(DnnlContext ctx, Geometry g) {
+        Backward(DnnlContext ctx, BackwardKey key) {
+            Geometry g = key.g();
             this.ctx = ctx;
             int channels = g.x().dim(1);
             PlanBuilder b = new PlanBuilder(ctx);
@@ -217,9 +230,11 @@ final class BatchNorm {
                 Primitive bn = b.primitive("dnnl_batch_normalization_backward_primitive_desc_create", false,
                         (pd, attr) -> dnnl_batch_normalization_backward_primitive_desc_create(pd, ctx.engine,
                                 dnnl_backward, g.inner(b), g.inner(b), g.inner(b), g.eps(), AFFINE, hint, attr));
-                PlanBuilder.Port px = b.input(b.plain(g.dims()), bn.md(dnnl_query_src_md));
-                PlanBuilder.Port pdy = b.input(b.plain(g.dims()), bn.md(dnnl_query_diff_dst_md));
-                PlanBuilder.Port pdx = b.outputInPlace(pdy, bn.md(dnnl_query_diff_src_md), b.plain(g.dims()));
+                PlanBuilder.Port px = b.input(b.tagged(key.xTag(), g.dims()), bn.md(dnnl_query_src_md));
+                PlanBuilder.Port pdy = b.input(b.tagged(key.dyTag(), g.dims()), bn.md(dnnl_query_diff_dst_md));
+                PlanBuilder.Kept kdx = b.outputKeeping(bn.md(dnnl_query_diff_src_md), g.dims());
+                PlanBuilder.Port pdx = kdx.port();
+                dxTag = kdx.tag();
                 b.step(bn.args(DNNL_ARG_SRC, px.inner(), DNNL_ARG_DIFF_DST, pdy.inner(), DNNL_ARG_SCALE, gamma,
                         DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, varianceMem, DNNL_ARG_DIFF_SRC, pdx.inner(),
                         DNNL_ARG_DIFF_SCALE, dgammaMem, DNNL_ARG_DIFF_SHIFT, dbetaMem));

@@ -11,8 +11,9 @@ import org.bytedeco.dnnl.dnnl_primitive_desc;
 
 /**
  * oneDNN convolution, forward and both backward passes side by side. Each plan lets oneDNN pick
- * its layouts ({@code format_tag any}, usually blocked like nChw16c) and reorders our NCHW/OIHW
- * tensors in and out only where the pick differs.
+ * its layouts ({@code format_tag any}, usually blocked like nChw16c), takes x and dy in the layout
+ * they are in (nchw, or blocked as {@link Layouts} keeps them), reorders only where the pick
+ * differs, and writes y and dx in the channel-blocked layout when that is the pick, else nchw.
  */
 final class Convolution {
     private Convolution() {
@@ -99,7 +100,8 @@ final class Convolution {
 
     // ---- forward: y = conv(x, w) + bias ---------------------------------------------------------
 
-    record ForwardKey(Geometry g, boolean bias) implements PlanCache.Key<Forward> {
+    /** {@code xTag}: the layout x is in (see {@link Layouts}). */
+    record ForwardKey(Geometry g, boolean bias, int xTag) implements PlanCache.Key<Forward> {
         @Override
         public Forward build(DnnlContext ctx) {
             return new Forward(ctx, this);
@@ -112,6 +114,8 @@ final class Convolution {
         private final DnnlMemory w;
         private final DnnlMemory bias;
         private final DnnlMemory y;
+        /** The layout y is written in. */
+        final int yTag;
 
         Forward(DnnlContext ctx, ForwardKey key) {
             Geometry g = key.g();
@@ -120,9 +124,11 @@ final class Convolution {
                 dnnl_memory_desc biasMd = key.bias() ? b.plain(g.bias()) : null;
                 Primitive conv = b.primitive("dnnl_convolution_forward_primitive_desc_create", false,
                         (pd, attr) -> g.forward(b, pd, biasMd, attr));
-                PlanBuilder.Port px = b.input(b.plain(g.src()), conv.md(dnnl_query_src_md));
+                PlanBuilder.Port px = b.input(b.tagged(key.xTag(), g.src()), conv.md(dnnl_query_src_md));
                 PlanBuilder.Port pw = b.input(b.plain(g.weights()), conv.md(dnnl_query_weights_md));
-                PlanBuilder.Port py = b.output(conv.md(dnnl_query_dst_md), b.plain(g.dst()), false);
+                PlanBuilder.Kept ky = b.outputKeeping(conv.md(dnnl_query_dst_md), g.dst());
+                PlanBuilder.Port py = ky.port();
+                yTag = ky.tag();
                 if (biasMd != null) {
                     bias = b.user(biasMd);
                     b.step(conv.args(DNNL_ARG_SRC, px.inner(), DNNL_ARG_WEIGHTS, pw.inner(),
@@ -159,10 +165,10 @@ final class Convolution {
 
     // ---- backward data: dx = conv_backward_data(dy, w), overwritten ------------------------------
 
-    record BackwardDataKey(Geometry g) implements PlanCache.Key<BackwardData> {
+    record BackwardDataKey(Geometry g, int dyTag) implements PlanCache.Key<BackwardData> {
         @Override
         public BackwardData build(DnnlContext ctx) {
-            return new BackwardData(ctx, g);
+            return new BackwardData(ctx, this);
         }
     }
 
@@ -171,8 +177,11 @@ final class Convolution {
         private final DnnlMemory dy;
         private final DnnlMemory w;
         private final DnnlMemory dx;
+        /** The layout dx is written in. */
+        final int dxTag;
 
-        BackwardData(DnnlContext ctx, Geometry g) {
+        BackwardData(DnnlContext ctx, BackwardDataKey key) {
+            Geometry g = key.g();
             PlanBuilder b = new PlanBuilder(ctx);
             try {
                 dnnl_primitive_desc hint = b.hint("dnnl_convolution_forward_primitive_desc_create",
@@ -182,9 +191,11 @@ final class Convolution {
                                 dnnl_convolution_direct, b.any(g.src()), b.any(g.products(), g.weights()),
                                 b.any(g.products(), g.dst()),
                                 g.strides(), g.dilates(), g.padL(), g.padR(), hint, attr));
-                PlanBuilder.Port pdy = b.input(b.plain(g.dst()), conv.md(dnnl_query_diff_dst_md));
+                PlanBuilder.Port pdy = b.input(b.tagged(key.dyTag(), g.dst()), conv.md(dnnl_query_diff_dst_md));
                 PlanBuilder.Port pw = b.input(b.plain(g.weights()), conv.md(dnnl_query_weights_md));
-                PlanBuilder.Port pdx = b.output(conv.md(dnnl_query_diff_src_md), b.plain(g.src()), false);
+                PlanBuilder.Kept kdx = b.outputKeeping(conv.md(dnnl_query_diff_src_md), g.src());
+                PlanBuilder.Port pdx = kdx.port();
+                dxTag = kdx.tag();
                 b.step(conv.args(DNNL_ARG_DIFF_DST, pdy.inner(), DNNL_ARG_WEIGHTS, pw.inner(),
                         DNNL_ARG_DIFF_SRC, pdx.inner()));
                 dy = pdy.user();
@@ -212,7 +223,7 @@ final class Convolution {
 
     // ---- backward weights: dw += conv_backward_weights(x, dy), dbias += sum(dy) ------------------
 
-    record BackwardWeightsKey(Geometry g, boolean bias) implements PlanCache.Key<BackwardWeights> {
+    record BackwardWeightsKey(Geometry g, boolean bias, int xTag, int dyTag) implements PlanCache.Key<BackwardWeights> {
         @Override
         public BackwardWeights build(DnnlContext ctx) {
             return new BackwardWeights(ctx, this);
@@ -238,8 +249,8 @@ final class Convolution {
                                 dnnl_convolution_direct, b.any(g.products(), g.src()), b.any(g.weights()), biasMd,
                                 b.any(g.products(), g.dst()),
                                 g.strides(), g.dilates(), g.padL(), g.padR(), hint, attr));
-                PlanBuilder.Port px = b.input(b.plain(g.src()), conv.md(dnnl_query_src_md));
-                PlanBuilder.Port pdy = b.input(b.plain(g.dst()), conv.md(dnnl_query_diff_dst_md));
+                PlanBuilder.Port px = b.input(b.tagged(key.xTag(), g.src()), conv.md(dnnl_query_src_md));
+                PlanBuilder.Port pdy = b.input(b.tagged(key.dyTag(), g.dst()), conv.md(dnnl_query_diff_dst_md));
                 PlanBuilder.Port pdw = b.output(conv.md(dnnl_query_diff_weights_md), b.plain(g.weights()), true);
                 if (biasMd != null) {
                     PlanBuilder.Port pdb = b.output(

@@ -1,5 +1,7 @@
 package dev.gargoyle.cpu;
 
+import static org.bytedeco.dnnl.global.dnnl.dnnl_abcd;
+
 import dev.gargoyle.tensor.Conv2dSpec;
 import dev.gargoyle.tensor.Device;
 import dev.gargoyle.tensor.Pool2dSpec;
@@ -18,8 +20,10 @@ import org.bytedeco.javacpp.BytePointer;
 /**
  * The backend ops on the CPU: convolution, pooling, batch-norm and linear through oneDNN
  * primitives cached per shape (see {@link PlanCache}), the rest as host loops (ReLU among them:
- * it must keep NaN, see {@link HostLoops#reluForward}). The checked
- * {@link dev.gargoyle.tensor.Backend} in front of it has validated every argument.
+ * it must keep NaN, see {@link HostLoops#reluForward}). Activations stay in oneDNN's blocked layout
+ * from one convolution, batch-norm, ReLU or pooling to the next, and become nchw only where
+ * anything else reads them (see {@link Layouts}). The checked {@link dev.gargoyle.tensor.Backend}
+ * in front of it has validated every argument.
  */
 final class CpuBackend implements BackendOps {
     /** Enough for a model's every layer, pass and batch size several times over. */
@@ -29,6 +33,7 @@ final class CpuBackend implements BackendOps {
     private final PlanCache plans = new PlanCache(ctx, PLAN_CACHE_CAPACITY);
     private final Parallel loops = new Parallel();
     private final MemoryLedger ledger = new MemoryLedger();
+    private final Layouts layouts = new Layouts(plans);
 
     private final boolean bf16;
 
@@ -48,6 +53,11 @@ final class CpuBackend implements BackendOps {
                 + (bf16 ? ", bf16 convolutions" : "");
     }
 
+    /** Which tensors are blocked now; for tests of the layout flow. */
+    Layouts layouts() {
+        return layouts;
+    }
+
     /** Cached plans now; for tests of the cache bound. */
     int cachedPlans() {
         return plans.size();
@@ -57,7 +67,7 @@ final class CpuBackend implements BackendOps {
 
     @Override
     public Memory allocate(long bytes) {
-        return ledger.track(new HostMemory(bytes));
+        return layouts.track(ledger.track(new HostMemory(bytes)));
     }
 
     @Override
@@ -67,17 +77,21 @@ final class CpuBackend implements BackendOps {
 
     @Override
     public void copyFromHost(float[] src, int srcOffset, NativeTensor dst) {
+        layouts.writing(dst);
         dst.hostBuffer().put(0, src, srcOffset, Math.toIntExact(dst.numel()));
     }
 
     @Override
     public void copyToHost(NativeTensor src, float[] dst, int dstOffset) {
         ctx.await();
+        layouts.plain(src);
         src.hostBuffer().get(0, dst, dstOffset, Math.toIntExact(src.numel()));
     }
 
     @Override
     public void copy(NativeTensor src, NativeTensor dst) {
+        layouts.plain(src);
+        layouts.writing(dst);
         dst.hostBuffer().put(0, src.hostBuffer(), 0, Math.toIntExact(src.numel()));
     }
 
@@ -96,18 +110,22 @@ final class CpuBackend implements BackendOps {
 
     @Override
     public void fill(NativeTensor t, float value) {
+        layouts.writing(t);
         FloatBuffer b = t.hostBuffer();
         loops.run(b.capacity(), (from, to, k) -> HostLoops.fill(b, value, from, to, k));
     }
 
     @Override
     public void scale(NativeTensor t, float alpha) {
+        layouts.plain(t);
         FloatBuffer b = t.hostBuffer();
         loops.run(b.capacity(), (from, to, k) -> HostLoops.scale(b, alpha, from, to, k));
     }
 
     @Override
     public void axpy(float alpha, NativeTensor x, NativeTensor y) {
+        layouts.plain(x);
+        layouts.plain(y);
         FloatBuffer xb = x.hostBuffer();
         FloatBuffer yb = y.hostBuffer();
         loops.run(xb.capacity(), (from, to, k) -> HostLoops.axpy(alpha, xb, yb, from, to, k));
@@ -115,6 +133,9 @@ final class CpuBackend implements BackendOps {
 
     @Override
     public void add(NativeTensor a, NativeTensor b, NativeTensor out) {
+        layouts.plain(a);
+        layouts.plain(b);
+        layouts.writing(out);
         FloatBuffer ab = a.hostBuffer();
         FloatBuffer bb = b.hostBuffer();
         FloatBuffer ob = out.hostBuffer();
@@ -123,6 +144,7 @@ final class CpuBackend implements BackendOps {
 
     @Override
     public double sumOfSquares(NativeTensor t) {
+        layouts.plain(t);
         FloatBuffer b = t.hostBuffer();
         return loops.sum(b.capacity(), (from, to, k) -> HostLoops.sumOfSquares(b, from, to, k));
     }
@@ -132,34 +154,68 @@ final class CpuBackend implements BackendOps {
     @Override
     public void conv2dForward(NativeTensor x, NativeTensor w, NativeTensor bias, Conv2dSpec spec, NativeTensor y) {
         Convolution.Geometry g = new Convolution.Geometry(x.shape(), w.shape(), spec, bf16);
-        plans.get(new Convolution.ForwardKey(g, bias != null)).run(x, w, bias, y);
+        int xTag = input(x);
+        plainInputs(w, bias);
+        layouts.writing(y);
+        Convolution.Forward plan = plans.get(new Convolution.ForwardKey(g, bias != null, xTag));
+        plan.run(x, w, bias, y);
+        layouts.wrote(y, plan.yTag);
     }
 
     @Override
     public void conv2dBackwardData(NativeTensor dy, NativeTensor w, Conv2dSpec spec, NativeTensor dx) {
         Convolution.Geometry g = new Convolution.Geometry(dx.shape(), w.shape(), spec, bf16);
-        plans.get(new Convolution.BackwardDataKey(g)).run(dy, w, dx);
+        int dyTag = input(dy);
+        plainInputs(w);
+        layouts.writing(dx);
+        Convolution.BackwardData plan = plans.get(new Convolution.BackwardDataKey(g, dyTag));
+        plan.run(dy, w, dx);
+        layouts.wrote(dx, plan.dxTag);
     }
 
     @Override
     public void conv2dBackwardWeights(NativeTensor x, NativeTensor dy, Conv2dSpec spec, NativeTensor dw,
                                       NativeTensor dbias) {
         Convolution.Geometry g = new Convolution.Geometry(x.shape(), dw.shape(), spec, bf16);
-        plans.get(new Convolution.BackwardWeightsKey(g, dbias != null)).run(x, dy, dw, dbias);
+        int xTag = input(x);
+        int dyTag = input(dy);
+        plainInputs(dw, dbias);
+        plans.get(new Convolution.BackwardWeightsKey(g, dbias != null, xTag, dyTag)).run(x, dy, dw, dbias);
+    }
+
+    /** The layout a primitive reads {@code t} in: blocked when it is, else nchw (made so if needed). */
+    private int input(NativeTensor t) {
+        layouts.readable(t);
+        return layouts.of(t);
+    }
+
+    /** Tensors read (or accumulated into) as nchw: weights, biases, per-channel values. */
+    private void plainInputs(NativeTensor... ts) {
+        for (NativeTensor t : ts) {
+            if (t != null) {
+                layouts.plain(t);
+            }
+        }
     }
 
     // ---- pooling -------------------------------------------------------------------------------
 
     @Override
     public long pool2dWorkspaceBytes(Pool2dSpec spec, Shape x) {
-        return plans.get(new Pooling.Key(x, spec, Pooling.Pass.TRAINING)).workspaceBytes;
+        return plans.get(new Pooling.Key(x, spec, Pooling.Pass.TRAINING, dnnl_abcd)).workspaceBytes;
     }
 
     @Override
     public void pool2dForward(NativeTensor x, Pool2dSpec spec, NativeTensor y, NativeTensor workspace) {
         Pooling.Pass pass = workspace == null ? Pooling.Pass.INFERENCE : Pooling.Pass.TRAINING;
-        plans.get(new Pooling.Key(x.shape(), spec, pass)).run(x, y, workspace);
+        int xTag = input(x);
+        layouts.writing(y);
+        Pooling.Prepared plan = plans.get(new Pooling.Key(x.shape(), spec, pass, xTag));
+        plan.run(x, y, workspace);
+        layouts.wrote(y, plan.outTag);
         if (spec.kind() == Pool2dSpec.Kind.MAX && anyNaN(x)) {
+            layouts.plain(x);
+            layouts.plain(y);
             MaxPoolNaN.forward(x.hostBuffer(), x.shape(), spec, y.hostBuffer());
         }
     }
@@ -168,9 +224,15 @@ final class CpuBackend implements BackendOps {
     public void pool2dBackward(NativeTensor x, NativeTensor y, NativeTensor dy, Pool2dSpec spec,
                                NativeTensor workspace, NativeTensor dx) {
         if (spec.kind() == Pool2dSpec.Kind.MAX && anyNaN(y)) {
+            plainInputs(x, dy);
+            layouts.writing(dx);
             MaxPoolNaN.backward(x.hostBuffer(), x.shape(), spec, dy.hostBuffer(), dx.hostBuffer());
         } else {
-            plans.get(new Pooling.Key(x.shape(), spec, Pooling.Pass.BACKWARD)).run(dy, dx, workspace);
+            int dyTag = input(dy);
+            layouts.writing(dx);
+            Pooling.Prepared plan = plans.get(new Pooling.Key(x.shape(), spec, Pooling.Pass.BACKWARD, dyTag));
+            plan.run(dy, dx, workspace);
+            layouts.wrote(dx, plan.outTag);
         }
     }
 
@@ -186,30 +248,47 @@ final class CpuBackend implements BackendOps {
     public void batchNormForwardTraining(NativeTensor x, NativeTensor gamma, NativeTensor beta,
                                          NativeTensor runningMean, NativeTensor runningVar, float momentum, float eps,
                                          NativeTensor y, NativeTensor saveMean, NativeTensor saveInvStd) {
-        plans.get(new BatchNorm.TrainingKey(new BatchNorm.Geometry(x.shape(), eps)))
-                .run(x, gamma, beta, runningMean, runningVar, momentum, eps, y, saveMean, saveInvStd);
+        int xTag = input(x);
+        plainInputs(gamma, beta, runningMean, runningVar, saveMean, saveInvStd);
+        layouts.writing(y);
+        BatchNorm.Training plan = plans.get(new BatchNorm.TrainingKey(new BatchNorm.Geometry(x.shape(), eps), xTag));
+        plan.run(x, gamma, beta, runningMean, runningVar, momentum, eps, y, saveMean, saveInvStd);
+        layouts.wrote(y, plan.yTag);
     }
 
     @Override
     public void batchNormForwardInference(NativeTensor x, NativeTensor gamma, NativeTensor beta,
                                           NativeTensor runningMean, NativeTensor runningVar, float eps,
                                           NativeTensor y) {
-        plans.get(new BatchNorm.InferenceKey(new BatchNorm.Geometry(x.shape(), eps)))
-                .run(x, gamma, beta, runningMean, runningVar, y);
+        int xTag = input(x);
+        plainInputs(gamma, beta, runningMean, runningVar);
+        layouts.writing(y);
+        BatchNorm.Inference plan = plans.get(new BatchNorm.InferenceKey(new BatchNorm.Geometry(x.shape(), eps),
+                xTag));
+        plan.run(x, gamma, beta, runningMean, runningVar, y);
+        layouts.wrote(y, plan.yTag);
     }
 
     @Override
     public void batchNormBackward(NativeTensor x, NativeTensor dy, NativeTensor gamma, NativeTensor saveMean,
                                   NativeTensor saveInvStd, float eps, NativeTensor dx, NativeTensor dgamma,
                                   NativeTensor dbeta) {
-        plans.get(new BatchNorm.BackwardKey(new BatchNorm.Geometry(x.shape(), eps)))
-                .run(x, dy, gamma, saveMean, saveInvStd, eps, dx, dgamma, dbeta);
+        int xTag = input(x);
+        int dyTag = input(dy);
+        plainInputs(gamma, saveMean, saveInvStd, dgamma, dbeta);
+        layouts.writing(dx);
+        BatchNorm.Backward plan = plans.get(new BatchNorm.BackwardKey(new BatchNorm.Geometry(x.shape(), eps), xTag,
+                dyTag));
+        plan.run(x, dy, gamma, saveMean, saveInvStd, eps, dx, dgamma, dbeta);
+        layouts.wrote(dx, plan.dxTag);
     }
 
     // ---- linear --------------------------------------------------------------------------------
 
     @Override
     public void linearForward(NativeTensor x, NativeTensor w, NativeTensor bias, NativeTensor y) {
+        plainInputs(x, w, bias);
+        layouts.writing(y);
         int n = x.shape().dim(0);
         plans.get(new Linear.Key(n, x.shape().dim(1), w.shape().dim(0), bias != null, Linear.Pass.FORWARD))
                 .run(x, w, bias, y);
@@ -217,6 +296,8 @@ final class CpuBackend implements BackendOps {
 
     @Override
     public void linearBackwardData(NativeTensor dy, NativeTensor w, NativeTensor dx) {
+        plainInputs(dy, w);
+        layouts.writing(dx);
         int n = dy.shape().dim(0);
         plans.get(new Linear.Key(n, w.shape().dim(1), w.shape().dim(0), false, Linear.Pass.BACKWARD_DATA))
                 .run(dy, w, null, dx);
@@ -224,6 +305,7 @@ final class CpuBackend implements BackendOps {
 
     @Override
     public void linearBackwardWeights(NativeTensor x, NativeTensor dy, NativeTensor dw, NativeTensor dbias) {
+        plainInputs(x, dy, dw, dbias);
         int n = x.shape().dim(0);
         plans.get(new Linear.Key(n, dw.shape().dim(1), dw.shape().dim(0), false, Linear.Pass.BACKWARD_WEIGHTS))
                 .run(dy, x, null, dw);
@@ -236,21 +318,35 @@ final class CpuBackend implements BackendOps {
 
     @Override
     public void reluForward(NativeTensor x, NativeTensor y) {
+        // Elementwise: y takes x's layout, blocked or not.
+        int tag = input(x);
+        layouts.writing(y);
         FloatBuffer xb = x.hostBuffer();
         FloatBuffer yb = y.hostBuffer();
         loops.run(xb.capacity(), (from, to, k) -> HostLoops.reluForward(xb, yb, from, to, k));
+        layouts.wrote(y, tag);
     }
 
     @Override
     public void reluBackward(NativeTensor y, NativeTensor dy, NativeTensor dx) {
+        // Elementwise over y and dy alike: in their common layout, else both nchw.
+        int tag = input(y) == input(dy) ? layouts.of(y) : dnnl_abcd;
+        if (tag == dnnl_abcd) {
+            plainInputs(y, dy);
+        }
+        layouts.writing(dx);
         IntBuffer yb = y.hostBits();
         IntBuffer dyb = dy.hostBits();
         IntBuffer dxb = dx.hostBits();
         loops.run(yb.capacity(), (from, to, k) -> HostLoops.reluBackward(yb, dyb, dxb, from, to, k));
+        layouts.wrote(dx, tag);
     }
 
     @Override
     public void dropoutForward(NativeTensor x, float p, long seed, NativeTensor mask, NativeTensor y) {
+        plainInputs(x);
+        layouts.writing(mask);
+        layouts.writing(y);
         FloatBuffer xb = x.hostBuffer();
         FloatBuffer mb = mask.hostBuffer();
         FloatBuffer yb = y.hostBuffer();
@@ -259,6 +355,8 @@ final class CpuBackend implements BackendOps {
 
     @Override
     public void dropoutBackward(NativeTensor dy, NativeTensor mask, NativeTensor dx) {
+        plainInputs(dy, mask);
+        layouts.writing(dx);
         FloatBuffer g = dy.hostBuffer();
         FloatBuffer m = mask.hostBuffer();
         FloatBuffer d = dx.hostBuffer();
@@ -270,6 +368,10 @@ final class CpuBackend implements BackendOps {
     @Override
     public double softmaxCrossEntropy(NativeTensor logits, int[] labels, float[] classWeights, double totalWeight,
                                       float gradScale, NativeTensor dlogits) {
+        plainInputs(logits);
+        if (dlogits != null) {
+            layouts.writing(dlogits);
+        }
         return HostLoops.softmaxCrossEntropy(logits.hostBuffer(), logits.shape().dim(0), logits.shape().dim(1),
                 labels, classWeights, totalWeight, gradScale, dlogits == null ? null : dlogits.hostBuffer());
     }
@@ -279,6 +381,7 @@ final class CpuBackend implements BackendOps {
     @Override
     public void sgdStep(NativeTensor param, NativeTensor grad, NativeTensor velocity, float lr, float momentum,
                         float weightDecay, boolean nesterov) {
+        plainInputs(param, grad, velocity);
         FloatBuffer p = param.hostBuffer();
         FloatBuffer g = grad.hostBuffer();
         FloatBuffer v = momentum != 0f ? velocity.hostBuffer() : null;
@@ -289,6 +392,7 @@ final class CpuBackend implements BackendOps {
     @Override
     public void adamStep(NativeTensor param, NativeTensor grad, NativeTensor m, NativeTensor v, float lr, float beta1,
                          float beta2, float eps, float weightDecay, boolean decoupled, long step) {
+        plainInputs(param, grad, m, v);
         float stepSize = (float) (lr / (1.0 - Math.pow(beta1, step)));
         float bc2Sqrt = (float) Math.sqrt(1.0 - Math.pow(beta2, step));
         FloatBuffer pb = param.hostBuffer();
@@ -304,6 +408,7 @@ final class CpuBackend implements BackendOps {
     @Override
     public void imagesToTensor(Memory pixels, int n, int height, int width, float[] mean, float[] std,
                                NativeTensor dst) {
+        layouts.writing(dst);
         ByteBuffer bytes = new BytePointer(pixels.address()).capacity(pixels.bytes()).limit(pixels.bytes())
                 .asBuffer().order(ByteOrder.nativeOrder());
         HostLoops.imagesToTensor(bytes, n, height, width, mean, std, dst.hostBuffer());

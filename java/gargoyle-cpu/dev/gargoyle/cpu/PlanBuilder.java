@@ -129,18 +129,26 @@ final class PlanBuilder {
         return new Port(user, inner);
     }
 
+    /** A step copying {@code from} (in the layout {@code md}) to {@code to}, which has the same layout. */
+    void copy(DnnlMemory from, dnnl_memory_desc md, DnnlMemory to) {
+        step(reorder(md, md, false).args(DNNL_ARG_FROM, from, DNNL_ARG_TO, to));
+    }
+
+    /** An output port and the layout its tensor ends up in (a oneDNN format tag; {@code dnnl_abcd} is nchw). */
+    record Kept(Port port, int tag) {
+    }
+
     /**
-     * Like {@link #output}, but computed over {@code input}'s blocked copy, for primitives that may
-     * overwrite their input in place (batch-norm): one arena buffer fewer, and a warmer cache.
-     * {@code chosen} must be the layout of that copy.
+     * A 4-D output the primitive writes directly when it chose the channel-blocked layout
+     * {@link Layouts} keeps (the tensor then stays blocked), else as {@link #output}: nchw.
      */
-    Port outputInPlace(Port input, dnnl_memory_desc chosen, dnnl_memory_desc plainMd) {
-        if (input.inner() == input.user()) {
-            return output(chosen, plainMd, false);
+    Kept outputKeeping(dnnl_memory_desc chosen, long... dims) {
+        int tag = MemoryDesc.channelBlocked((int) dims[1]);
+        if (tag != dnnl_abcd && MemoryDesc.same(chosen, tagged(tag, dims))) {
+            DnnlMemory user = user(chosen);
+            return new Kept(new Port(user, user), tag);
         }
-        DnnlMemory user = user(plainMd);
-        after.add(reorder(chosen, plainMd, false).args(DNNL_ARG_FROM, input.inner(), DNNL_ARG_TO, user));
-        return new Port(user, input.inner());
+        return new Kept(output(chosen, plain(dims), false), dnnl_abcd);
     }
 
     private Primitive reorder(dnnl_memory_desc from, dnnl_memory_desc to, boolean accumulate) {

@@ -10,10 +10,10 @@ import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 
 /**
- * oneDNN max and average pooling on our NCHW tensors, forward and backward side by side, run in
- * the channel-blocked layout where the channels fill its blocks: oneDNN's nchw pooling is a plain
- * C loop (about 1 GB/s), its blocked one is JIT-compiled, and the reorders in and out cost less
- * than the difference. Max pooling's training forward records in a workspace (in that layout)
+ * oneDNN max and average pooling, forward and backward side by side, run in the channel-blocked
+ * layout where the channels fill its blocks (oneDNN's nchw pooling is a plain C loop, about 1 GB/s;
+ * its blocked one is JIT-compiled), taking its input in whatever layout it is in and leaving its
+ * output blocked (see {@link Layouts}). Max pooling's training forward records in a workspace (in that layout)
  * which input won each window (the first maximum, as PyTorch); its backward routes the gradient there.
  */
 final class Pooling {
@@ -23,7 +23,8 @@ final class Pooling {
     /** Which pass a plan is for; a training forward keeps the workspace, an inference one does not. */
     enum Pass { TRAINING, INFERENCE, BACKWARD }
 
-    record Key(Shape x, Pool2dSpec spec, Pass pass) implements PlanCache.Key<Prepared> {
+    /** {@code inTag}: the layout of the input (x forward, dy backward), see {@link Layouts}. */
+    record Key(Shape x, Pool2dSpec spec, Pass pass, int inTag) implements PlanCache.Key<Prepared> {
         @Override
         public Prepared build(DnnlContext ctx) {
             return new Prepared(ctx, this);
@@ -76,6 +77,8 @@ final class Pooling {
         private final PlanBuilder.Port out;
         private final DnnlMemory workspace;
         final long workspaceBytes;
+        /** The layout of the output (y forward, dx backward). */
+        final int outTag;
 
         Prepared(DnnlContext ctx, Key key) {
             PlanBuilder b = new PlanBuilder(ctx);
@@ -83,6 +86,7 @@ final class Pooling {
                 long[] src = Convolution.longs(key.x().dims());
                 long[] dst = Convolution.longs(key.y().dims());
                 Primitive pool;
+                PlanBuilder.Kept kept;
                 if (key.pass() == Pass.BACKWARD) {
                     dnnl_primitive_desc hint = b.hint("dnnl_pooling_forward_primitive_desc_create",
                             (pd, attr) -> key.forward(b, dnnl_forward_training, pd, attr));
@@ -90,15 +94,17 @@ final class Pooling {
                             (pd, attr) -> dnnl_pooling_backward_primitive_desc_create(pd, ctx.engine, key.algorithm(),
                                     key.inner(b, key.x()), key.inner(b, key.y()), key.strides(), key.kernel(),
                                     new long[] {0, 0}, key.padL(), key.padR(), hint, attr));
-                    in = b.input(b.plain(dst), pool.md(dnnl_query_diff_dst_md));
-                    out = b.output(pool.md(dnnl_query_diff_src_md), b.plain(src), false);
+                    in = b.input(b.tagged(key.inTag(), dst), pool.md(dnnl_query_diff_dst_md));
+                    kept = b.outputKeeping(pool.md(dnnl_query_diff_src_md), src);
                 } else {
                     int prop = key.pass() == Pass.TRAINING ? dnnl_forward_training : dnnl_forward_inference;
                     pool = b.primitive("dnnl_pooling_forward_primitive_desc_create", false,
                             (pd, attr) -> key.forward(b, prop, pd, attr));
-                    in = b.input(b.plain(src), pool.md(dnnl_query_src_md));
-                    out = b.output(pool.md(dnnl_query_dst_md), b.plain(dst), false);
+                    in = b.input(b.tagged(key.inTag(), src), pool.md(dnnl_query_src_md));
+                    kept = b.outputKeeping(pool.md(dnnl_query_dst_md), dst);
                 }
+                out = kept.port();
+                outTag = kept.tag();
                 dnnl_memory_desc ws = pool.md(dnnl_query_workspace_md);
                 workspaceBytes = MemoryDesc.bytes(ws);
                 workspace = workspaceBytes > 0 ? b.user(ws) : null;

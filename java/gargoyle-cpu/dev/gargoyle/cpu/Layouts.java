@@ -1,0 +1,167 @@
+package dev.gargoyle.cpu;
+
+import static org.bytedeco.dnnl.global.dnnl.*;
+
+import dev.gargoyle.tensor.Shape;
+import dev.gargoyle.tensor.spi.Memory;
+import dev.gargoyle.tensor.spi.NativeTensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.bytedeco.javacpp.Pointer;
+
+/**
+ * Which tensors hold their elements in oneDNN's channel-blocked layout (nChw8c, nChw16c) instead of
+ * nchw, so that activations stay blocked from one primitive to the next: convolution, batch-norm,
+ * pooling and ReLU read and write them as they are, and anything else that touches their memory
+ * (a copy to the host, a linear layer behind a flatten, a hook) first gets nchw, converted in place
+ * once. Only this backend ever sees the blocked bytes. A region is blocked only where the channels
+ * fill whole blocks, so both layouts take the same bytes.
+ */
+final class Layouts {
+    /** A blocked region: the tensor of {@code shape} at its start address, in format {@code tag}. */
+    private record Region(long end, int tag, Shape shape) {
+    }
+
+    private final TreeMap<Long, Region> blocked = new TreeMap<>();
+    private final PlanCache plans;
+
+    Layouts(PlanCache plans) {
+        this.plans = plans;
+    }
+
+    /** The blocked format {@code t} is held in (an oneDNN format tag), or {@code dnnl_abcd} for nchw. */
+    int of(NativeTensor t) {
+        Region r = blocked.get(t.data().address());
+        return r != null && r.shape().equals(t.shape()) ? r.tag() : dnnl_abcd;
+    }
+
+    /** Before reading {@code t} as nchw: every blocked region it overlaps becomes nchw. */
+    void plain(NativeTensor t) {
+        for (Map.Entry<Long, Region> e : overlapping(t)) {
+            convert(e.getKey(), e.getValue());
+        }
+    }
+
+    /** Before reading {@code t} as {@link #of} says: nchw where it only overlaps blocked regions. */
+    void readable(NativeTensor t) {
+        if (of(t) == dnnl_abcd) {
+            plain(t);
+        }
+    }
+
+    /**
+     * Before an op writes all of {@code t}: the regions inside it are dead, and one that reaches
+     * beyond it is made nchw first, so what lies outside keeps its values.
+     */
+    void writing(NativeTensor t) {
+        long start = t.data().address();
+        long end = start + t.numel() * Float.BYTES;
+        for (Map.Entry<Long, Region> e : overlapping(t)) {
+            if (e.getKey() < start || e.getValue().end() > end) {
+                convert(e.getKey(), e.getValue());
+            } else {
+                blocked.remove(e.getKey());
+            }
+        }
+    }
+
+    /** After an op wrote all of {@code t} in format {@code tag} ({@code dnnl_abcd}: nchw); {@link #writing} came first. */
+    void wrote(NativeTensor t, int tag) {
+        if (tag != dnnl_abcd) {
+            long start = t.data().address();
+            blocked.put(start, new Region(start + t.numel() * Float.BYTES, tag, t.shape()));
+        }
+    }
+
+    /** How many tensors are held blocked now. */
+    int kept() {
+        return blocked.size();
+    }
+
+    /** {@code memory}, forgetting its regions when it is freed (its addresses may be handed out again). */
+    Memory track(Memory memory) {
+        return new Memory() {
+            @Override
+            public Pointer address() {
+                return memory.address();
+            }
+
+            @Override
+            public long bytes() {
+                return memory.bytes();
+            }
+
+            @Override
+            public boolean isClosed() {
+                return memory.isClosed();
+            }
+
+            @Override
+            public void close() {
+                long start = memory.address().address();
+                blocked.subMap(start, start + memory.bytes()).clear();
+                memory.close();
+            }
+        };
+    }
+
+    /** Regions {@code t}'s bytes overlap, in address order. */
+    private List<Map.Entry<Long, Region>> overlapping(NativeTensor t) {
+        long start = t.data().address();
+        long end = start + t.numel() * Float.BYTES;
+        List<Map.Entry<Long, Region>> out = new ArrayList<>();
+        Map.Entry<Long, Region> before = blocked.lowerEntry(start);
+        if (before != null && before.getValue().end() > start) {
+            out.add(before);
+        }
+        out.addAll(blocked.subMap(start, end).entrySet());
+        return out;
+    }
+
+    private void convert(long address, Region r) {
+        blocked.remove(address);
+        plans.get(new Reorder.Key(r.shape(), r.tag())).run(address);
+    }
+
+    /** A blocked tensor turned nchw in place, through the arena. */
+    static final class Reorder implements Resource {
+        private final Plan plan;
+        private final DnnlMemory from;
+        private final DnnlMemory to;
+
+        record Key(Shape shape, int tag) implements PlanCache.Key<Reorder> {
+            @Override
+            public Reorder build(DnnlContext ctx) {
+                return new Reorder(ctx, this);
+            }
+        }
+
+        Reorder(DnnlContext ctx, Key key) {
+            PlanBuilder b = new PlanBuilder(ctx);
+            try {
+                long[] dims = Convolution.longs(key.shape().dims());
+                PlanBuilder.Port in = b.input(b.tagged(key.tag(), dims), b.plain(dims));
+                from = in.user();
+                to = b.user(b.plain(dims));
+                b.copy(in.inner(), b.plain(dims), to);
+                plan = b.build();
+            } catch (RuntimeException e) {
+                b.abandon();
+                throw e;
+            }
+        }
+
+        void run(long address) {
+            from.bind(address);
+            to.bind(address);
+            plan.execute();
+        }
+
+        @Override
+        public void close() {
+            plan.close();
+        }
+    }
+}
