@@ -72,7 +72,9 @@ public final class Backend implements AutoCloseable {
      * of {@code t}, after the checks every op makes, so that MPI or NCCL can read and write its memory.
      */
     public NativeTensor collectiveView(String op, Tensor t) {
-        return at(op, "tensor", t);
+        NativeTensor view = at(op, "tensor", t);
+        ops.expose(view);
+        return view;
     }
 
     /** A staging buffer for host-to-device copies (page-locked where the device benefits). */

@@ -76,6 +76,11 @@ final class CpuBackend implements BackendOps {
     }
 
     @Override
+    public void expose(NativeTensor t) {
+        layouts.plain(t);
+    }
+
+    @Override
     public void copyFromHost(float[] src, int srcOffset, NativeTensor dst) {
         layouts.writing(dst);
         dst.hostBuffer().put(0, src, srcOffset, Math.toIntExact(dst.numel()));

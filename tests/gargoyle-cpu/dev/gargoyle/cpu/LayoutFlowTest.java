@@ -17,6 +17,7 @@ import dev.gargoyle.tensor.Backend;
 import dev.gargoyle.tensor.Shape;
 import dev.gargoyle.tensor.Tensor;
 import dev.gargoyle.testing.Reference;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -109,6 +110,39 @@ class LayoutFlowTest {
     @Test
     void aHookReadingAnActivationSeesWhatTheReferenceSees() {
         compare(true, true, 6, 6);
+    }
+
+    /** The first ReLU's output of one forward, read from its memory as a communicator's engine reads it. */
+    private static float[] exposedActivation(Backend backend) {
+        Random r = new Random(2);
+        float[] x = new float[4 * 3 * 64];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        try (Model model = new Model(net(), backend, 9, INPUT);
+             Tensor xt = backend.allocate(Shape.of(4, 3, 8, 8)).copyFrom(x)) {
+            Tensor[] relu = new Tensor[1];
+            try (HookHandle h = model.module("2").addForwardHook((m, y) -> relu[0] = y)) {
+                model.forward(xt);
+            }
+            FloatBuffer direct = backend.collectiveView("test", relu[0]).hostBuffer();
+            float[] out = new float[direct.capacity()];
+            direct.get(0, out);
+            return out;
+        }
+    }
+
+    @Test
+    void anEngineReadingAnActivationDirectlyFindsItRowMajor() {
+        float[] cpu;
+        try (Backend backend = Backend.of(new CpuBackend(false))) {
+            cpu = exposedActivation(backend);
+        }
+        float[] reference;
+        try (Backend ref = Reference.backend()) {
+            reference = exposedActivation(ref);
+        }
+        assertClose("the first ReLU's output", reference, cpu, 1e-3);
     }
 
     @Test

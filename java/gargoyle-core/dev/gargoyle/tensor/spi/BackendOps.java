@@ -27,6 +27,14 @@ public interface BackendOps extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Before something outside the backend (an MPI or NCCL engine) reads and writes {@code t}'s
+     * memory directly: its elements must then be in the row-major layout everyone expects, and
+     * stay so until the backend writes {@code t} again.
+     */
+    default void expose(NativeTensor t) {
+    }
+
     // ---- memory -------------------------------------------------------------------------------
 
     /** Zero-filled device memory for a tensor of {@code bytes}. */
