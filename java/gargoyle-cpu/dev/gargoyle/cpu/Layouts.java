@@ -17,7 +17,8 @@ import org.bytedeco.javacpp.Pointer;
  * pooling and ReLU read and write them as they are, and anything else that touches their memory
  * (a copy to the host, a linear layer behind a flatten, a hook) first gets nchw, converted in place
  * once. Only this backend ever sees the blocked bytes. A region is blocked only where the channels
- * fill whole blocks, so both layouts take the same bytes.
+ * fill whole blocks, so both layouts take the same bytes. Synchronised: the backend's thread uses
+ * it, but a tensor may be closed, and its memory forgotten here, from any thread.
  */
 final class Layouts {
     /** A blocked region: the tensor of {@code shape} at its start address, in format {@code tag}. */
@@ -32,20 +33,20 @@ final class Layouts {
     }
 
     /** The blocked format {@code t} is held in (an oneDNN format tag), or {@code dnnl_abcd} for nchw. */
-    int of(NativeTensor t) {
+    synchronized int of(NativeTensor t) {
         Region r = blocked.get(t.data().address());
         return r != null && r.shape().equals(t.shape()) ? r.tag() : dnnl_abcd;
     }
 
     /** Before reading {@code t} as nchw: every blocked region it overlaps becomes nchw. */
-    void plain(NativeTensor t) {
+    synchronized void plain(NativeTensor t) {
         for (Map.Entry<Long, Region> e : overlapping(t)) {
             convert(e.getKey(), e.getValue());
         }
     }
 
     /** Before reading {@code t} as {@link #of} says: nchw where it only overlaps blocked regions. */
-    void readable(NativeTensor t) {
+    synchronized void readable(NativeTensor t) {
         if (of(t) == dnnl_abcd) {
             plain(t);
         }
@@ -55,7 +56,7 @@ final class Layouts {
      * Before an op writes all of {@code t}: the regions inside it are dead, and one that reaches
      * beyond it is made nchw first, so what lies outside keeps its values.
      */
-    void writing(NativeTensor t) {
+    synchronized void writing(NativeTensor t) {
         long start = t.data().address();
         long end = start + t.numel() * Float.BYTES;
         for (Map.Entry<Long, Region> e : overlapping(t)) {
@@ -68,7 +69,7 @@ final class Layouts {
     }
 
     /** After an op wrote all of {@code t} in format {@code tag} ({@code dnnl_abcd}: nchw); {@link #writing} came first. */
-    void wrote(NativeTensor t, int tag) {
+    synchronized void wrote(NativeTensor t, int tag) {
         if (tag != dnnl_abcd) {
             long start = t.data().address();
             blocked.put(start, new Region(start + t.numel() * Float.BYTES, tag, t.shape()));
@@ -76,13 +77,22 @@ final class Layouts {
     }
 
     /** How many tensors are held blocked now. */
-    int kept() {
+    synchronized int kept() {
         return blocked.size();
     }
 
-    /** {@code memory}, forgetting its regions when it is freed (its addresses may be handed out again). */
+    /**
+     * {@code memory}, forgetting its regions when it is freed, since its addresses may be handed out
+     * again. Regions already there are forgotten too: a block the garbage collector freed without a
+     * close may have left them.
+     */
     Memory track(Memory memory) {
+        long start = memory.address().address();
+        long end = start + memory.bytes();
+        forget(start, end);
         return new Memory() {
+            private boolean released;
+
             @Override
             public Pointer address() {
                 return memory.address();
@@ -100,11 +110,22 @@ final class Layouts {
 
             @Override
             public void close() {
-                long start = memory.address().address();
-                blocked.subMap(start, start + memory.bytes()).clear();
+                if (!released) {
+                    released = true;
+                    forget(start, end);
+                }
                 memory.close();
             }
         };
+    }
+
+    /** Drops the regions overlapping {@code [start, end)} without converting them: nobody owns those bytes. */
+    private synchronized void forget(long start, long end) {
+        Map.Entry<Long, Region> before = blocked.lowerEntry(start);
+        if (before != null && before.getValue().end() > start) {
+            blocked.remove(before.getKey());
+        }
+        blocked.subMap(start, end).clear();
     }
 
     /** Regions {@code t}'s bytes overlap, in address order. */

@@ -3,6 +3,7 @@ package dev.gargoyle.cpu;
 import static dev.gargoyle.testing.Floats.assertClose;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gargoyle.nn.AvgPool2d;
 import dev.gargoyle.nn.BatchNorm2d;
 import dev.gargoyle.nn.Conv2d;
 import dev.gargoyle.nn.CrossEntropyLoss;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,12 +42,27 @@ class LayoutFlowTest {
                 new Linear(32 * 2 * 2, 5));
     }
 
+    /**
+     * 12 channels fill no block (they stay nchw) between blocked ones; a strided convolution and
+     * padded average pooling.
+     */
+    private static Sequential mixedNet() {
+        return new Sequential(new Conv2d(3, 16, 3, 2, 1), new BatchNorm2d(16), new ReLU(), new Conv2d(16, 12, 3, 1, 1),
+                new BatchNorm2d(12), new ReLU(), new Conv2d(12, 16, 1, 1, 0), new ReLU(),
+                new AvgPool2d(3, 2, 1, false), new Flatten(), new Linear(16 * 2 * 2, 5));
+    }
+
     /** Logits, input gradient, parameter gradients and running statistics of one step on each batch. */
     private static List<float[]> steps(Backend backend, IntSupplier blocked, int[] blockedAfter, boolean training,
                                        boolean hook, int... batches) {
+        return steps(LayoutFlowTest::net, backend, blocked, blockedAfter, training, hook, batches);
+    }
+
+    private static List<float[]> steps(Supplier<Sequential> net, Backend backend, IntSupplier blocked,
+                                       int[] blockedAfter, boolean training, boolean hook, int... batches) {
         List<float[]> out = new ArrayList<>();
         Random r = new Random(5);
-        try (Model model = new Model(net(), backend, 9, INPUT)) {
+        try (Model model = new Model(net.get(), backend, 9, INPUT)) {
             if (!training) {
                 model.eval();
             }
@@ -143,6 +160,22 @@ class LayoutFlowTest {
             reference = exposedActivation(ref);
         }
         assertClose("the first ReLU's output", reference, cpu, 1e-3);
+    }
+
+    @Test
+    void channelsThatFillNoBlockStridesAndAveragePoolingMatchTheReference() {
+        List<float[]> reference;
+        try (Backend ref = Reference.backend()) {
+            reference = steps(LayoutFlowTest::mixedNet, ref, () -> 0, new int[1], true, false, 6, 4);
+        }
+        CpuBackend ops = new CpuBackend(false);
+        List<float[]> cpu;
+        try (Backend backend = Backend.of(ops)) {
+            cpu = steps(LayoutFlowTest::mixedNet, backend, () -> ops.layouts().kept(), new int[1], true, false, 6, 4);
+        }
+        for (int i = 0; i < reference.size(); i++) {
+            assertClose("result " + i, reference.get(i), cpu.get(i), 1e-3);
+        }
     }
 
     @Test
