@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.bytedeco.javacpp.Pointer;
 
 /**
  * Which tensors hold their elements in oneDNN's channel-blocked layout (nChw8c, nChw16c) instead of
@@ -90,33 +89,7 @@ final class Layouts {
         long start = memory.address().address();
         long end = start + memory.bytes();
         forget(start, end);
-        return new Memory() {
-            private boolean released;
-
-            @Override
-            public Pointer address() {
-                return memory.address();
-            }
-
-            @Override
-            public long bytes() {
-                return memory.bytes();
-            }
-
-            @Override
-            public boolean isClosed() {
-                return memory.isClosed();
-            }
-
-            @Override
-            public void close() {
-                if (!released) {
-                    released = true;
-                    forget(start, end);
-                }
-                memory.close();
-            }
-        };
+        return Memory.onRelease(memory, () -> forget(start, end));
     }
 
     /** Drops the regions overlapping {@code [start, end)} without converting them: nobody owns those bytes. */

@@ -33,7 +33,7 @@ class NcclCommunicatorTest {
                     case "device" -> device;
                     case "allocate" -> new HostMemory((Long) args[0]);
                     case "extension" -> Optional.empty();
-                    case "close" -> null;
+                    case "expose", "close" -> null;
                     default -> throw new UnsupportedOperationException(method.getName());
                 }));
     }

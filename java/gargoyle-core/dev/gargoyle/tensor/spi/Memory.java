@@ -17,4 +17,12 @@ public interface Memory extends AutoCloseable {
     /** Frees the block; a second call does nothing. */
     @Override
     void close();
+
+    /**
+     * {@code memory}, running {@code release} once when it is first closed, just before the block is
+     * freed (from whichever thread closes it): how a backend stops accounting for a block.
+     */
+    static Memory onRelease(Memory memory, Runnable release) {
+        return new ReleasingMemory(memory, release);
+    }
 }

@@ -1,7 +1,6 @@
 package dev.gargoyle.tensor.spi;
 
 import java.util.concurrent.atomic.AtomicLong;
-import org.bytedeco.javacpp.Pointer;
 
 /**
  * Counts the bytes of the memory blocks a backend hands out until each is closed, so that
@@ -14,44 +13,11 @@ public final class MemoryLedger {
     /** {@code memory}, counted until it is closed. */
     public Memory track(Memory memory) {
         bytes.addAndGet(memory.bytes());
-        return new Counted(memory);
+        return Memory.onRelease(memory, () -> bytes.addAndGet(-memory.bytes()));
     }
 
     /** Bytes of the tracked blocks not yet closed. */
     public long bytes() {
         return bytes.get();
-    }
-
-    private final class Counted implements Memory {
-        private final Memory memory;
-        private boolean released;
-
-        Counted(Memory memory) {
-            this.memory = memory;
-        }
-
-        @Override
-        public Pointer address() {
-            return memory.address();
-        }
-
-        @Override
-        public long bytes() {
-            return memory.bytes();
-        }
-
-        @Override
-        public boolean isClosed() {
-            return memory.isClosed();
-        }
-
-        @Override
-        public synchronized void close() {
-            if (!released) {
-                released = true;
-                bytes.addAndGet(-memory.bytes());
-                memory.close();
-            }
-        }
     }
 }
