@@ -5,9 +5,6 @@ import static org.bytedeco.dnnl.global.dnnl.*;
 import dev.gargoyle.tensor.Shape;
 import dev.gargoyle.tensor.spi.Memory;
 import dev.gargoyle.tensor.spi.NativeTensor;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -39,8 +36,10 @@ final class Layouts {
 
     /** Before reading {@code t} as nchw: every blocked region it overlaps becomes nchw. */
     synchronized void plain(NativeTensor t) {
-        for (Map.Entry<Long, Region> e : overlapping(t)) {
-            convert(e.getKey(), e.getValue());
+        long start = t.data().address();
+        long end = start + t.numel() * Float.BYTES;
+        for (Long at = firstOverlap(start, end); at != null; at = firstOverlap(start, end)) {
+            convert(at, blocked.get(at));
         }
     }
 
@@ -58,11 +57,12 @@ final class Layouts {
     synchronized void writing(NativeTensor t) {
         long start = t.data().address();
         long end = start + t.numel() * Float.BYTES;
-        for (Map.Entry<Long, Region> e : overlapping(t)) {
-            if (e.getKey() < start || e.getValue().end() > end) {
-                convert(e.getKey(), e.getValue());
+        for (Long at = firstOverlap(start, end); at != null; at = firstOverlap(start, end)) {
+            Region r = blocked.get(at);
+            if (at < start || r.end() > end) {
+                convert(at, r);
             } else {
-                blocked.remove(e.getKey());
+                blocked.remove(at);
             }
         }
     }
@@ -94,24 +94,22 @@ final class Layouts {
 
     /** Drops the regions overlapping {@code [start, end)} without converting them: nobody owns those bytes. */
     private synchronized void forget(long start, long end) {
-        Map.Entry<Long, Region> before = blocked.lowerEntry(start);
-        if (before != null && before.getValue().end() > start) {
-            blocked.remove(before.getKey());
+        for (Long at = firstOverlap(start, end); at != null; at = firstOverlap(start, end)) {
+            blocked.remove(at);
         }
-        blocked.subMap(start, end).clear();
     }
 
-    /** Regions {@code t}'s bytes overlap, in address order. */
-    private List<Map.Entry<Long, Region>> overlapping(NativeTensor t) {
-        long start = t.data().address();
-        long end = start + t.numel() * Float.BYTES;
-        List<Map.Entry<Long, Region>> out = new ArrayList<>();
-        Map.Entry<Long, Region> before = blocked.lowerEntry(start);
-        if (before != null && before.getValue().end() > start) {
-            out.add(before);
+    /**
+     * The start of the first region overlapping {@code [start, end)}, or null. Called on every op's
+     * every tensor, so it allocates no list: callers take regions out one at a time.
+     */
+    private Long firstOverlap(long start, long end) {
+        Long before = blocked.floorKey(start);
+        if (before != null && blocked.get(before).end() > start) {
+            return before;
         }
-        out.addAll(blocked.subMap(start, end).entrySet());
-        return out;
+        Long after = blocked.higherKey(start);
+        return after != null && after < end ? after : null;
     }
 
     private void convert(long address, Region r) {
