@@ -1,5 +1,6 @@
 package dev.gargoyle.bench;
 
+import dev.gargoyle.nn.BatchNorm2d;
 import dev.gargoyle.nn.HookHandle;
 import dev.gargoyle.nn.Model;
 import dev.gargoyle.nn.Module;
@@ -11,7 +12,7 @@ import java.util.Map;
 /**
  * Splits training micro-batches into their parts with the modules' hooks: a forward hook fires as
  * each leaf module finishes its forward, a backward hook as each starts its backward, so the time
- * between consecutive hooks is one module's. On CUDA every mark waits for the device, which makes
+ * between consecutive hooks is one module's (a batch-norm and the ReLU it runs share a row). On CUDA every mark waits for the device, which makes
  * the parts honest and the whole slower; the headline rates are measured without the profiler.
  */
 final class StepProfiler implements AutoCloseable {
@@ -32,15 +33,24 @@ final class StepProfiler implements AutoCloseable {
     StepProfiler(Model model) {
         this.backend = model.backend();
         this.wait = backend.device().isCuda();
+        String fusedName = null;
         for (Map.Entry<String, Module> e : model.modules().entrySet()) {
             Module m = e.getValue();
-            if (m.children().isEmpty() && !e.getKey().isEmpty()) {
-                int i = names.size();
-                names.add(e.getKey());
-                kinds.add(m.getClass().getSimpleName());
-                hooks.add(m.addForwardHook((module, out) -> forwardDone(i)));
-                hooks.add(m.addBackwardHook((module, grad) -> backwardStarts(i)));
+            if (!m.children().isEmpty() || e.getKey().isEmpty()) {
+                continue;
             }
+            // A hook on a batch-norm would stop it from running the ReLU after it: one row for both.
+            if (m instanceof BatchNorm2d bn && bn.fusesRelu()) {
+                fusedName = e.getKey();
+                continue;
+            }
+            int i = names.size();
+            String key = e.getKey();
+            names.add(fusedName == null ? key : fusedName + "+" + key.substring(key.lastIndexOf('.') + 1));
+            kinds.add(fusedName == null ? m.getClass().getSimpleName() : "BatchNorm2d+ReLU");
+            fusedName = null;
+            hooks.add(m.addForwardHook((module, out) -> forwardDone(i)));
+            hooks.add(m.addBackwardHook((module, grad) -> backwardStarts(i)));
         }
         forward = new long[names.size()];
         backward = new long[names.size()];

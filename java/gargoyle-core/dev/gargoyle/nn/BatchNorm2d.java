@@ -13,6 +13,10 @@ import java.util.function.Consumer;
  * eps 1e-5, running variance updated with the unbiased batch variance). When its parameters are
  * frozen it behaves as in evaluation mode even while the model trains: it normalises with the
  * running statistics and leaves them alone, as a frozen, pretrained backbone should.
+ *
+ * <p>Followed by a {@link ReLU} in a {@link Sequential}, it applies the ReLU inside its own op (one
+ * pass over the activations instead of two, forward and backward), unless something must see its
+ * output before the ReLU: a hook of its, or synchronised statistics.
  */
 public final class BatchNorm2d extends Module {
     public static final float MOMENTUM = 0.1f;
@@ -24,6 +28,8 @@ public final class BatchNorm2d extends Module {
     private final Activation output = new Activation();
     private final Activation gradInput = new Activation();
     private final Activation normalized = new Activation();
+    private final Activation reluWorkspace = new Activation();
+    private final Activation maskedGrad = new Activation();
     private Tensor runningMean;
     private Tensor runningVar;
     private Tensor saveMean;
@@ -35,6 +41,12 @@ public final class BatchNorm2d extends Module {
     private Tensor input;
     private boolean trainedForward;
     private CrossReplicaBatchNorm crossReplica;
+    private boolean followedByRelu;
+    private boolean fuseRelu;
+    private boolean fusedForward;
+    private boolean unmaskedGradient;
+    private Tensor lastOutput;
+    private Tensor workspace;
 
     public BatchNorm2d(int channels) {
         if (channels < 1) {
@@ -82,6 +94,41 @@ public final class BatchNorm2d extends Module {
         crossReplica = sumOverReplicas == null ? null : new CrossReplicaBatchNorm(channels, sumOverReplicas);
     }
 
+    /**
+     * Whether this layer runs the ReLU after it (in a {@link Sequential}) inside its own op: yes,
+     * unless its statistics are synchronised across replicas; and not while it has a hook.
+     */
+    public boolean fusesRelu() {
+        return followedByRelu && crossReplica == null;
+    }
+
+    void followedByRelu() {
+        followedByRelu = true;
+    }
+
+    boolean canFuseRelu() {
+        return crossReplica == null && !hasHooks();
+    }
+
+    /** The forward with the ReLU after it applied too: {@code max(bn(x), 0)}. */
+    Tensor forwardWithRelu(Tensor x) {
+        fuseRelu = true;
+        try {
+            return forward(x);
+        } finally {
+            fuseRelu = false;
+        }
+    }
+
+    /**
+     * Asked by the fused ReLU's backward: whether this layer's next backward takes the ReLU's output
+     * gradient and masks it itself (no hook of its must see the masked gradient).
+     */
+    boolean takesUnmaskedGradient() {
+        unmaskedGradient = fusedForward && !hasHooks();
+        return unmaskedGradient;
+    }
+
     @Override
     public Map<String, Tensor> buffers() {
         Map<String, Tensor> m = new LinkedHashMap<>();
@@ -105,23 +152,35 @@ public final class BatchNorm2d extends Module {
         Tensor y = output.get(b, outputShape(x.shape()));
         // A frozen layer keeps its running statistics, as a fine-tuned backbone in eval mode would.
         trainedForward = isTraining() && !weight.isFrozen();
+        fusedForward = fuseRelu;
+        unmaskedGradient = false;
         if (trainedForward && crossReplica != null) {
             crossReplica.forward(x, weight.value(), bias.value(), runningMean, runningVar, MOMENTUM, EPS, y);
-            numBatchesTracked++;
+        } else if (trainedForward && fusedForward) {
+            workspace = reluWorkspace.get(b, b.batchNormReluWorkspaceShape(x.shape()));
+            b.batchNormReluForwardTraining(x, weight.value(), bias.value(), runningMean, runningVar, MOMENTUM, EPS, y,
+                    saveMean, saveInvStd, workspace);
         } else if (trainedForward) {
             b.batchNormForwardTraining(x, weight.value(), bias.value(), runningMean, runningVar, MOMENTUM, EPS, y,
                     saveMean, saveInvStd);
-            numBatchesTracked++;
+        } else if (fusedForward) {
+            b.batchNormReluForwardInference(x, weight.value(), bias.value(), runningMean, runningVar, EPS, y);
         } else {
             b.batchNormForwardInference(x, weight.value(), bias.value(), runningMean, runningVar, EPS, y);
         }
+        if (trainedForward) {
+            numBatchesTracked++;
+        }
         input = x;
+        lastOutput = y;
         return y;
     }
 
     @Override
     protected Tensor backwardImpl(Tensor dy, boolean needInputGrad) {
         Backend b = backend();
+        boolean unmasked = unmaskedGradient;
+        unmaskedGradient = false;
         if (trainedForward && crossReplica != null) {
             Tensor dx = gradInput.get(b, input.shape());
             crossReplica.backward(dy, weight.value(), dx, weight.grad(), bias.grad());
@@ -129,8 +188,19 @@ public final class BatchNorm2d extends Module {
         }
         if (trainedForward) {
             Tensor dx = gradInput.get(b, input.shape());
-            b.batchNormBackward(input, dy, weight.value(), saveMean, saveInvStd, EPS, dx, weight.grad(), bias.grad());
+            if (unmasked) {
+                b.batchNormReluBackward(input, lastOutput, dy, weight.value(), saveMean, saveInvStd, EPS, workspace, dx,
+                        weight.grad(), bias.grad());
+            } else {
+                b.batchNormBackward(input, dy, weight.value(), saveMean, saveInvStd, EPS, dx, weight.grad(),
+                        bias.grad());
+            }
             return needInputGrad ? dx : null;
+        }
+        if (unmasked) {
+            Tensor g = maskedGrad.get(b, dy.shape());
+            b.reluBackward(lastOutput, dy, g);
+            return evalBackward(b, g, needInputGrad);
         }
         return evalBackward(b, dy, needInputGrad);
     }
@@ -166,6 +236,8 @@ public final class BatchNorm2d extends Module {
         output.close();
         gradInput.close();
         normalized.close();
+        reluWorkspace.close();
+        maskedGrad.close();
         for (Tensor t : new Tensor[] {runningMean, runningVar, saveMean, saveInvStd, evalScale, ones, zeros}) {
             if (t != null) {
                 t.close();

@@ -64,6 +64,11 @@ public abstract class Module implements AutoCloseable {
         return () -> backwardHooks.remove(hook);
     }
 
+    /** Whether any hook would see this module's output or output gradient. */
+    final boolean hasHooks() {
+        return !forwardHooks.isEmpty() || !backwardHooks.isEmpty();
+    }
+
     /** Direct children by local name (PyTorch's {@code named_children}); empty for leaf layers. */
     public Map<String, Module> children() {
         return Collections.emptyMap();

@@ -20,12 +20,22 @@ public final class Sequential extends Module {
         }
         this.children = Collections.unmodifiableMap(m);
         this.order = List.copyOf(m.values());
+        markFusablePairs();
     }
 
     /** Named children in order, as {@code nn.Sequential(OrderedDict(...))}. */
     public Sequential(Map<String, Module> named) {
         this.children = Collections.unmodifiableMap(new LinkedHashMap<>(named));
         this.order = List.copyOf(children.values());
+        markFusablePairs();
+    }
+
+    private void markFusablePairs() {
+        for (int i = 0; i + 1 < order.size(); i++) {
+            if (order.get(i) instanceof BatchNorm2d bn && order.get(i + 1) instanceof ReLU) {
+                bn.followedByRelu();
+            }
+        }
     }
 
     @Override
@@ -53,8 +63,14 @@ public final class Sequential extends Module {
     @Override
     protected Tensor forwardImpl(Tensor x) {
         Tensor t = x;
-        for (Module m : order) {
-            t = m.forward(t);
+        for (int i = 0; i < order.size(); i++) {
+            if (order.get(i) instanceof BatchNorm2d bn && bn.canFuseRelu() && i + 1 < order.size()
+                    && order.get(i + 1) instanceof ReLU relu) {
+                t = relu.forwardAfterFused(bn, bn.forwardWithRelu(t));
+                i++;
+            } else {
+                t = order.get(i).forward(t);
+            }
         }
         return t;
     }

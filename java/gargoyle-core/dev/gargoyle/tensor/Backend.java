@@ -329,7 +329,77 @@ public final class Backend implements AutoCloseable {
      */
     public void batchNormForwardTraining(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
                                          float momentum, float eps, Tensor y, Tensor saveMean, Tensor saveInvStd) {
-        String op = "batchNormForwardTraining";
+        forwardTraining("batchNormForwardTraining", x, gamma, beta, runningMean, runningVar, momentum, eps, y,
+                saveMean, saveInvStd, null, false);
+    }
+
+    /** Inference forward with the running statistics. */
+    public void batchNormForwardInference(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
+                                          float eps, Tensor y) {
+        forwardInference("batchNormForwardInference", x, gamma, beta, runningMean, runningVar, eps, y, false);
+    }
+
+    /**
+     * Backward of the training forward: {@code dx} overwritten; {@code dgamma += ...} and
+     * {@code dbeta += ...} accumulated.
+     */
+    public void batchNormBackward(Tensor x, Tensor dy, Tensor gamma, Tensor saveMean, Tensor saveInvStd, float eps,
+                                  Tensor dx, Tensor dgamma, Tensor dbeta) {
+        backward("batchNormBackward", x, null, dy, gamma, saveMean, saveInvStd, eps, null, dx, dgamma, dbeta);
+    }
+
+    // ---- batch normalisation followed by ReLU, one pass where the device fuses them ------------------
+
+    /**
+     * The workspace {@link #batchNormReluForwardTraining} keeps for {@link #batchNormReluBackward};
+     * a longer tensor may be passed.
+     */
+    public Shape batchNormReluWorkspaceShape(Shape x) {
+        String op = "batchNormReluWorkspaceShape";
+        enter(op);
+        Operands.present(op, "x", x);
+        Operands.channels(op, x, 0f);
+        return Shape.of(Math.toIntExact((batchNormReluWorkspaceBytes(x) + Float.BYTES - 1) / Float.BYTES));
+    }
+
+    /**
+     * {@link #batchNormForwardTraining} and then {@code y = max(y, 0)} as {@link #reluForward}
+     * (NaN stays NaN); {@code workspace} records what {@link #batchNormReluBackward} needs.
+     */
+    public void batchNormReluForwardTraining(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean,
+                                             Tensor runningVar, float momentum, float eps, Tensor y, Tensor saveMean,
+                                             Tensor saveInvStd, Tensor workspace) {
+        forwardTraining("batchNormReluForwardTraining", x, gamma, beta, runningMean, runningVar, momentum, eps, y,
+                saveMean, saveInvStd, workspace, true);
+    }
+
+    /** {@link #batchNormForwardInference} and then ReLU, as {@link #batchNormReluForwardTraining}. */
+    public void batchNormReluForwardInference(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean,
+                                              Tensor runningVar, float eps, Tensor y) {
+        forwardInference("batchNormReluForwardInference", x, gamma, beta, runningMean, runningVar, eps, y, true);
+    }
+
+    /**
+     * Backward of {@link #batchNormReluForwardTraining} from its input {@code x}, output {@code y}
+     * and workspace, {@code dy} being the gradient of {@code y}: {@link #batchNormBackward} of
+     * {@code dy} masked as {@link #reluBackward} masks it.
+     */
+    public void batchNormReluBackward(Tensor x, Tensor y, Tensor dy, Tensor gamma, Tensor saveMean,
+                                      Tensor saveInvStd, float eps, Tensor workspace, Tensor dx, Tensor dgamma,
+                                      Tensor dbeta) {
+        if (y == null) {
+            throw new IllegalArgumentException("batchNormReluBackward: y is null");
+        }
+        backward("batchNormReluBackward", x, y, dy, gamma, saveMean, saveInvStd, eps, workspace, dx, dgamma, dbeta);
+    }
+
+    private long batchNormReluWorkspaceBytes(Shape x) {
+        return x.numel() > 0 ? ops.batchNormReluWorkspaceBytes(x) : 0;
+    }
+
+    private void forwardTraining(String op, Tensor x, Tensor gamma, Tensor beta, Tensor runningMean,
+                                 Tensor runningVar, float momentum, float eps, Tensor y, Tensor saveMean,
+                                 Tensor saveInvStd, Tensor workspace, boolean relu) {
         NativeTensor xn = at(op, "x", x);
         Shape c = Operands.channels(op, x.shape(), eps);
         NativeTensor gn = perChannel(op, "gamma", gamma, c);
@@ -345,13 +415,16 @@ public final class Backend implements AutoCloseable {
             throw new IllegalArgumentException(op + ": expected more than 1 value per channel when training, got x "
                     + x.shape());
         }
-        ops.batchNormForwardTraining(xn, gn, bn, rm, rv, momentum, eps, yn, sm, si);
+        if (relu) {
+            NativeTensor wsn = batchNormReluWorkspace(op, workspace, x.shape());
+            ops.batchNormReluForwardTraining(xn, gn, bn, rm, rv, momentum, eps, yn, sm, si, wsn);
+        } else {
+            ops.batchNormForwardTraining(xn, gn, bn, rm, rv, momentum, eps, yn, sm, si);
+        }
     }
 
-    /** Inference forward with the running statistics. */
-    public void batchNormForwardInference(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
-                                          float eps, Tensor y) {
-        String op = "batchNormForwardInference";
+    private void forwardInference(String op, Tensor x, Tensor gamma, Tensor beta, Tensor runningMean,
+                                  Tensor runningVar, float eps, Tensor y, boolean relu) {
         NativeTensor xn = at(op, "x", x);
         Shape c = Operands.channels(op, x.shape(), eps);
         NativeTensor gn = perChannel(op, "gamma", gamma, c);
@@ -360,20 +433,22 @@ public final class Backend implements AutoCloseable {
         NativeTensor rv = perChannel(op, "runningVar", runningVar, c);
         NativeTensor yn = at(op, "y", y);
         Shape.require(op, "y", y.shape(), x.shape());
-        if (x.numel() > 0) {
+        if (x.numel() == 0) {
+            return;
+        }
+        if (relu) {
+            ops.batchNormReluForwardInference(xn, gn, bn, rm, rv, eps, yn);
+        } else {
             ops.batchNormForwardInference(xn, gn, bn, rm, rv, eps, yn);
         }
     }
 
-    /**
-     * Backward of the training forward: {@code dx} overwritten; {@code dgamma += ...} and
-     * {@code dbeta += ...} accumulated.
-     */
-    public void batchNormBackward(Tensor x, Tensor dy, Tensor gamma, Tensor saveMean, Tensor saveInvStd, float eps,
-                                  Tensor dx, Tensor dgamma, Tensor dbeta) {
-        String op = "batchNormBackward";
+    /** With {@code y} non-null, the backward of batch-norm with ReLU. */
+    private void backward(String op, Tensor x, Tensor y, Tensor dy, Tensor gamma, Tensor saveMean,
+                          Tensor saveInvStd, float eps, Tensor workspace, Tensor dx, Tensor dgamma, Tensor dbeta) {
         NativeTensor xn = at(op, "x", x);
         Shape c = Operands.channels(op, x.shape(), eps);
+        NativeTensor yn = optional(op, "y", y);
         NativeTensor dyn = at(op, "dy", dy);
         NativeTensor gn = perChannel(op, "gamma", gamma, c);
         NativeTensor sm = perChannel(op, "saveMean", saveMean, c);
@@ -383,9 +458,32 @@ public final class Backend implements AutoCloseable {
         NativeTensor dbn = perChannel(op, "dbeta", dbeta, c);
         Shape.require(op, "dy", dy.shape(), x.shape());
         Shape.require(op, "dx", dx.shape(), x.shape());
-        if (x.numel() > 0) {
+        if (y != null) {
+            Shape.require(op, "y", y.shape(), x.shape());
+        }
+        if (x.numel() == 0) {
+            return;
+        }
+        if (y != null) {
+            NativeTensor wsn = batchNormReluWorkspace(op, workspace, x.shape());
+            ops.batchNormReluBackward(xn, yn, dyn, gn, sm, si, eps, wsn, dxn, dgn, dbn);
+        } else {
             ops.batchNormBackward(xn, dyn, gn, sm, si, eps, dxn, dgn, dbn);
         }
+    }
+
+    private NativeTensor batchNormReluWorkspace(String op, Tensor workspace, Shape x) {
+        long bytes = batchNormReluWorkspaceBytes(x);
+        if (workspace == null) {
+            throw new IllegalArgumentException(op + ": batch-norm with ReLU needs the workspace of its training "
+                    + "forward, got null");
+        }
+        NativeTensor wsn = at(op, "workspace", workspace);
+        if (workspace.numel() * Float.BYTES < bytes) {
+            throw new IllegalArgumentException(op + ": workspace has shape " + workspace.shape()
+                    + ", expected at least [" + (bytes + Float.BYTES - 1) / Float.BYTES + "]");
+        }
+        return wsn;
     }
 
     private NativeTensor perChannel(String op, String operand, Tensor t, Shape channels) {

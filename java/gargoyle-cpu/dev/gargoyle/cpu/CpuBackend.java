@@ -216,9 +216,10 @@ final class CpuBackend implements BackendOps {
         int xTag = input(x);
         layouts.writing(y);
         Pooling.Prepared plan = plans.get(new Pooling.Key(x.shape(), spec, pass, xTag));
+        boolean noNaN = layouts.knownNoNaN(x);
         plan.run(x, y, workspace);
-        layouts.wrote(y, plan.outTag);
-        if (spec.kind() == Pool2dSpec.Kind.MAX && anyNaN(x)) {
+        layouts.wrote(y, plan.outTag, noNaN);
+        if (spec.kind() == Pool2dSpec.Kind.MAX && !noNaN && anyNaN(x)) {
             layouts.plain(x);
             layouts.plain(y);
             MaxPoolNaN.forward(x.hostBuffer(), x.shape(), spec, y.hostBuffer());
@@ -228,7 +229,7 @@ final class CpuBackend implements BackendOps {
     @Override
     public void pool2dBackward(NativeTensor x, NativeTensor y, NativeTensor dy, Pool2dSpec spec,
                                NativeTensor workspace, NativeTensor dx) {
-        if (spec.kind() == Pool2dSpec.Kind.MAX && anyNaN(y)) {
+        if (spec.kind() == Pool2dSpec.Kind.MAX && !layouts.knownNoNaN(y) && anyNaN(y)) {
             plainInputs(x, dy);
             layouts.writing(dx);
             MaxPoolNaN.backward(x.hostBuffer(), x.shape(), spec, dy.hostBuffer(), dx.hostBuffer());
@@ -243,8 +244,16 @@ final class CpuBackend implements BackendOps {
 
     /** A max window holding a NaN must give NaN, which oneDNN's pooling does not: see {@link MaxPoolNaN}. */
     private boolean anyNaN(NativeTensor t) {
+        return anyAbove(HostLoops.NAN_ABOVE, t);
+    }
+
+    private boolean allFinite(NativeTensor t) {
+        return !anyAbove(HostLoops.NOT_FINITE_ABOVE, t);
+    }
+
+    private boolean anyAbove(int limit, NativeTensor t) {
         IntBuffer b = t.hostBits();
-        return loops.sum(b.capacity(), (from, to, k) -> HostLoops.anyNaN(b, from, to, k)) > 0;
+        return loops.sum(b.capacity(), (from, to, k) -> HostLoops.anyAbove(limit, b, from, to, k)) > 0;
     }
 
     // ---- batch normalisation ------------------------------------------------------------------------
@@ -253,38 +262,127 @@ final class CpuBackend implements BackendOps {
     public void batchNormForwardTraining(NativeTensor x, NativeTensor gamma, NativeTensor beta,
                                          NativeTensor runningMean, NativeTensor runningVar, float momentum, float eps,
                                          NativeTensor y, NativeTensor saveMean, NativeTensor saveInvStd) {
-        int xTag = input(x);
-        plainInputs(gamma, beta, runningMean, runningVar, saveMean, saveInvStd);
-        layouts.writing(y);
-        BatchNorm.Training plan = plans.get(new BatchNorm.TrainingKey(new BatchNorm.Geometry(x.shape(), eps), xTag));
-        plan.run(x, gamma, beta, runningMean, runningVar, momentum, eps, y, saveMean, saveInvStd);
-        layouts.wrote(y, plan.yTag);
+        BatchNorm.Training plan = normalize(x, gamma, beta, eps, y, saveMean, null, false);
+        if (plan.finish(runningMean, runningVar, momentum, eps, saveMean, saveInvStd) && allFinite(gamma)
+                && allFinite(beta)) {
+            layouts.wrote(y, plan.yTag, true);
+        }
     }
 
     @Override
     public void batchNormForwardInference(NativeTensor x, NativeTensor gamma, NativeTensor beta,
                                           NativeTensor runningMean, NativeTensor runningVar, float eps,
                                           NativeTensor y) {
-        int xTag = input(x);
-        plainInputs(gamma, beta, runningMean, runningVar);
-        layouts.writing(y);
-        BatchNorm.Inference plan = plans.get(new BatchNorm.InferenceKey(new BatchNorm.Geometry(x.shape(), eps),
-                xTag));
-        plan.run(x, gamma, beta, runningMean, runningVar, y);
-        layouts.wrote(y, plan.yTag);
+        normalizeWithRunning(x, gamma, beta, runningMean, runningVar, eps, y, false);
     }
 
     @Override
     public void batchNormBackward(NativeTensor x, NativeTensor dy, NativeTensor gamma, NativeTensor saveMean,
                                   NativeTensor saveInvStd, float eps, NativeTensor dx, NativeTensor dgamma,
                                   NativeTensor dbeta) {
+        normBackward(x, dy, gamma, saveMean, saveInvStd, eps, null, dx, dgamma, dbeta, false);
+    }
+
+    // oneDNN's fused ReLU need not keep a NaN as ReLU must, so the fused ops run where no NaN can
+    // arise: in training, finite batch statistics prove a finite x; inference scans x. Elsewhere
+    // they run batch-norm and ReLU one after the other, and the workspace's last float says which ran.
+    // Where a NaN cannot arise, the output is marked so (see Layouts) and max pooling skips its scan.
+
+    @Override
+    public long batchNormReluWorkspaceBytes(Shape x) {
+        return reluMaskBytes(x) + Float.BYTES;
+    }
+
+    /** The mask's size depends on the shape alone (the primitive runs in the blocked layout whatever eps). */
+    private long reluMaskBytes(Shape x) {
+        long bytes = plans.get(new BatchNorm.TrainingKey(new BatchNorm.Geometry(x, 1e-5f), dnnl_abcd, true))
+                .workspaceBytes;
+        return (bytes + Float.BYTES - 1) / Float.BYTES * Float.BYTES;
+    }
+
+    @Override
+    public void batchNormReluForwardTraining(NativeTensor x, NativeTensor gamma, NativeTensor beta,
+                                             NativeTensor runningMean, NativeTensor runningVar, float momentum,
+                                             float eps, NativeTensor y, NativeTensor saveMean,
+                                             NativeTensor saveInvStd, NativeTensor workspace) {
+        boolean fused = normalize(x, gamma, beta, eps, y, saveMean, workspace, true)
+                .finish(runningMean, runningVar, momentum, eps, saveMean, saveInvStd)
+                && allFinite(gamma) && allFinite(beta);
+        if (fused) {
+            layouts.wrote(y, layouts.of(y), true);
+        } else {
+            normalize(x, gamma, beta, eps, y, saveMean, null, false);
+            reluForward(y, y);
+        }
+        workspace.hostBuffer().put(Math.toIntExact(reluMaskBytes(x.shape()) / Float.BYTES), fused ? 1f : 0f);
+    }
+
+    @Override
+    public void batchNormReluForwardInference(NativeTensor x, NativeTensor gamma, NativeTensor beta,
+                                              NativeTensor runningMean, NativeTensor runningVar, float eps,
+                                              NativeTensor y) {
+        boolean fused = allFinite(gamma) && allFinite(beta) && allFinite(runningMean)
+                && BatchNorm.invStdFinite(runningVar, eps) && allFinite(x);
+        normalizeWithRunning(x, gamma, beta, runningMean, runningVar, eps, y, fused);
+        if (fused) {
+            layouts.wrote(y, layouts.of(y), true);
+        } else {
+            reluForward(y, y);
+        }
+    }
+
+    @Override
+    public void batchNormReluBackward(NativeTensor x, NativeTensor y, NativeTensor dy, NativeTensor gamma,
+                                      NativeTensor saveMean, NativeTensor saveInvStd, float eps,
+                                      NativeTensor workspace, NativeTensor dx, NativeTensor dgamma,
+                                      NativeTensor dbeta) {
+        if (workspace.hostBuffer().get(Math.toIntExact(reluMaskBytes(x.shape()) / Float.BYTES)) == 1f) {
+            normBackward(x, dy, gamma, saveMean, saveInvStd, eps, workspace, dx, dgamma, dbeta, true);
+            return;
+        }
+        try (Memory scratch = allocate(x.numel() * Float.BYTES)) {
+            NativeTensor masked = new NativeTensor(x.shape(), scratch.address().address(), true);
+            reluBackward(y, dy, masked);
+            batchNormBackward(x, masked, gamma, saveMean, saveInvStd, eps, dx, dgamma, dbeta);
+        }
+    }
+
+    /** The batch statistics of x normalise it into y; the caller finishes the plan. */
+    private BatchNorm.Training normalize(NativeTensor x, NativeTensor gamma, NativeTensor beta, float eps,
+                                         NativeTensor y, NativeTensor saveMean, NativeTensor workspace,
+                                         boolean relu) {
+        int xTag = input(x);
+        plainInputs(gamma, beta, saveMean);
+        layouts.writing(y);
+        BatchNorm.Training plan = plans.get(new BatchNorm.TrainingKey(new BatchNorm.Geometry(x.shape(), eps), xTag,
+                relu));
+        plan.run(x, gamma, beta, y, saveMean, workspace);
+        layouts.wrote(y, plan.yTag);
+        return plan;
+    }
+
+    private void normalizeWithRunning(NativeTensor x, NativeTensor gamma, NativeTensor beta,
+                                      NativeTensor runningMean, NativeTensor runningVar, float eps, NativeTensor y,
+                                      boolean relu) {
+        int xTag = input(x);
+        plainInputs(gamma, beta, runningMean, runningVar);
+        layouts.writing(y);
+        BatchNorm.Inference plan = plans.get(new BatchNorm.InferenceKey(new BatchNorm.Geometry(x.shape(), eps),
+                xTag, relu));
+        plan.run(x, gamma, beta, runningMean, runningVar, y);
+        layouts.wrote(y, plan.yTag);
+    }
+
+    private void normBackward(NativeTensor x, NativeTensor dy, NativeTensor gamma, NativeTensor saveMean,
+                              NativeTensor saveInvStd, float eps, NativeTensor workspace, NativeTensor dx,
+                              NativeTensor dgamma, NativeTensor dbeta, boolean relu) {
         int xTag = input(x);
         int dyTag = input(dy);
         plainInputs(gamma, saveMean, saveInvStd, dgamma, dbeta);
         layouts.writing(dx);
         BatchNorm.Backward plan = plans.get(new BatchNorm.BackwardKey(new BatchNorm.Geometry(x.shape(), eps), xTag,
-                dyTag));
-        plan.run(x, dy, gamma, saveMean, saveInvStd, eps, dx, dgamma, dbeta);
+                dyTag, relu));
+        plan.run(x, dy, gamma, saveMean, saveInvStd, eps, workspace, dx, dgamma, dbeta);
         layouts.wrote(dx, plan.dxTag);
     }
 

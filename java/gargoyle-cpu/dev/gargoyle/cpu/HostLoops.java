@@ -113,15 +113,22 @@ final class HostLoops {
         }
     }
 
-    /** 1 when any element is NaN, else 0: an OR over the raw bits the JIT vectorises, with no branch. */
-    static double anyNaN(IntBuffer t, int from, int to, Chunks k) {
+    /** Magnitude bits above which a float is NaN, and at or above which it is not finite. */
+    static final int NAN_ABOVE = 0x7f800000;
+    static final int NOT_FINITE_ABOVE = 0x7f7fffff;
+
+    /**
+     * 1 when any element's magnitude bits exceed {@code limit} ({@link #NAN_ABOVE}: any NaN), else
+     * 0: an OR over the raw bits the JIT vectorises, with no branch.
+     */
+    static double anyAbove(int limit, IntBuffer t, int from, int to, Chunks k) {
         int[] x = k.bitsA;
         int any = 0;
         for (int at = from; at < to; at += Chunks.LENGTH) {
             int len = Math.min(Chunks.LENGTH, to - at);
             t.get(at, x, 0, len);
             for (int i = 0; i < len; i++) {
-                any |= 0x7f800000 - (x[i] & 0x7fffffff);
+                any |= limit - (x[i] & 0x7fffffff);
             }
         }
         return any < 0 ? 1 : 0;

@@ -13,12 +13,14 @@ import java.util.TreeMap;
  * pooling and ReLU read and write them as they are, and anything else that touches their memory
  * (a copy to the host, a linear layer behind a flatten, a hook) first gets nchw, converted in place
  * once. Only this backend ever sees the blocked bytes. A region is blocked only where the channels
- * fill whole blocks, so both layouts take the same bytes. Synchronised: the backend's thread uses
+ * fill whole blocks, so both layouts take the same bytes. A region may also carry the writer's proof
+ * that it holds no NaN (a batch-norm with finite statistics), which spares max pooling its scan
+ * for NaN; any write drops the region and the proof with it. Synchronised: the backend's thread uses
  * it, but a tensor may be closed, and its memory forgotten here, from any thread.
  */
 final class Layouts {
     /** A blocked region: the tensor of {@code shape} at its start address, in format {@code tag}. */
-    private record Region(long end, int tag, Shape shape) {
+    private record Region(long end, int tag, Shape shape, boolean noNaN) {
     }
 
     private final TreeMap<Long, Region> blocked = new TreeMap<>();
@@ -69,10 +71,21 @@ final class Layouts {
 
     /** After an op wrote all of {@code t} in format {@code tag} ({@code dnnl_abcd}: nchw); {@link #writing} came first. */
     synchronized void wrote(NativeTensor t, int tag) {
+        wrote(t, tag, false);
+    }
+
+    /** As {@link #wrote(NativeTensor, int)}, {@code noNaN} when the op proved that no element is NaN. */
+    synchronized void wrote(NativeTensor t, int tag, boolean noNaN) {
         if (tag != dnnl_abcd) {
             long start = t.data().address();
-            blocked.put(start, new Region(start + t.numel() * Float.BYTES, tag, t.shape()));
+            blocked.put(start, new Region(start + t.numel() * Float.BYTES, tag, t.shape(), noNaN));
         }
+    }
+
+    /** Whether the op that wrote {@code t} (blocked, as it still is) proved it holds no NaN. */
+    synchronized boolean knownNoNaN(NativeTensor t) {
+        Region r = blocked.get(t.data().address());
+        return r != null && r.shape().equals(t.shape()) && r.noNaN();
     }
 
     /** How many tensors are held blocked now. */

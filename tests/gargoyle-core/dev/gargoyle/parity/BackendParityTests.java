@@ -169,6 +169,18 @@ public abstract class BackendParityTests {
                 .map(xs -> DynamicTest.dynamicTest(xs.toString(), () -> BatchNormParity.check(backend, xs, 23)));
     }
 
+    @TestFactory
+    Stream<DynamicTest> batchNormWithRelu() {
+        return Stream.of(Shape.of(4, 16, 6, 6), Shape.of(2, 8, 5, 5), Shape.of(3, 5, 4, 4), Shape.of(2, 32, 7, 7))
+                .map(xs -> DynamicTest.dynamicTest(xs.toString(), () -> BatchNormParity.checkWithRelu(backend, xs, 31)));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> batchNormWithReluKeepsNaN() {
+        return Stream.of(Shape.of(2, 16, 5, 5), Shape.of(2, 3, 4, 4)).map(xs -> DynamicTest.dynamicTest(xs.toString(),
+                () -> BatchNormParity.checkWithReluNonFinite(backend, xs, 37)));
+    }
+
     @Test
     void batchNormBackwardOverwritesDxAndAccumulatesDgammaAndDbeta() {
         BatchNormParity.checkTwice(backend, Shape.of(4, 6, 5, 5), 29);

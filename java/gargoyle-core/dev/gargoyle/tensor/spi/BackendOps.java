@@ -95,6 +95,40 @@ public interface BackendOps extends AutoCloseable {
                            NativeTensor saveInvStd, float eps, NativeTensor dx, NativeTensor dgamma,
                            NativeTensor dbeta);
 
+    // ---- batch normalisation followed by ReLU (one pass where the device fuses them) ---------------
+
+    /**
+     * Bytes of workspace a training forward of batch-norm with ReLU keeps for its backward. The
+     * default is room for the ReLU-masked gradient the composed backward below needs.
+     */
+    default long batchNormReluWorkspaceBytes(Shape x) {
+        return x.numel() * Float.BYTES;
+    }
+
+    default void batchNormReluForwardTraining(NativeTensor x, NativeTensor gamma, NativeTensor beta,
+                                              NativeTensor runningMean, NativeTensor runningVar, float momentum,
+                                              float eps, NativeTensor y, NativeTensor saveMean,
+                                              NativeTensor saveInvStd, NativeTensor workspace) {
+        batchNormForwardTraining(x, gamma, beta, runningMean, runningVar, momentum, eps, y, saveMean, saveInvStd);
+        reluForward(y, y);
+    }
+
+    default void batchNormReluForwardInference(NativeTensor x, NativeTensor gamma, NativeTensor beta,
+                                               NativeTensor runningMean, NativeTensor runningVar, float eps,
+                                               NativeTensor y) {
+        batchNormForwardInference(x, gamma, beta, runningMean, runningVar, eps, y);
+        reluForward(y, y);
+    }
+
+    default void batchNormReluBackward(NativeTensor x, NativeTensor y, NativeTensor dy, NativeTensor gamma,
+                                       NativeTensor saveMean, NativeTensor saveInvStd, float eps,
+                                       NativeTensor workspace, NativeTensor dx, NativeTensor dgamma,
+                                       NativeTensor dbeta) {
+        NativeTensor masked = workspace.prefix(x.shape());
+        reluBackward(y, dy, masked);
+        batchNormBackward(x, masked, gamma, saveMean, saveInvStd, eps, dx, dgamma, dbeta);
+    }
+
     // ---- linear --------------------------------------------------------------------------------
 
     void linearForward(NativeTensor x, NativeTensor w, NativeTensor bias, NativeTensor y);

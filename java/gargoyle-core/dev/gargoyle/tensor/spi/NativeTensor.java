@@ -41,6 +41,14 @@ public final class NativeTensor {
         return data;
     }
 
+    /** The first {@code shape.numel()} elements seen with {@code shape}: scratch space inside a larger tensor. */
+    public NativeTensor prefix(Shape shape) {
+        if (shape.numel() > numel()) {
+            throw new IllegalArgumentException("prefix: " + shape + " does not fit in " + this.shape);
+        }
+        return new NativeTensor(shape, data.address(), host);
+    }
+
     /** A buffer over exactly these elements, index 0 being the first; host memory only. */
     public FloatBuffer hostBuffer() {
         requireHost("hostBuffer");
