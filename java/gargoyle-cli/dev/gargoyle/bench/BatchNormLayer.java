@@ -3,8 +3,11 @@ package dev.gargoyle.bench;
 import dev.gargoyle.tensor.Shape;
 import java.util.List;
 
-/** Spatial batch normalisation of {@code [n, c, h, w]} in training mode: memory-bound, measured in bytes moved. */
-public record BatchNormLayer(String name, int n, int c, int h, int w) implements BenchLayer {
+/**
+ * Spatial batch normalisation of {@code [n, c, h, w]} in training mode, with the ReLU after it run
+ * in the same op when {@code relu} (as in the AHE model): memory-bound, measured in bytes moved.
+ */
+public record BatchNormLayer(String name, int n, int c, int h, int w, boolean relu) implements BenchLayer {
 
     public BatchNormLayer {
         if (n < 1 || c < 1 || h < 1 || w < 1 || (long) n * h * w < 2) {
@@ -13,9 +16,14 @@ public record BatchNormLayer(String name, int n, int c, int h, int w) implements
         }
     }
 
+    /** Without the ReLU. */
+    public BatchNormLayer(String name, int n, int c, int h, int w) {
+        this(name, n, c, h, w, false);
+    }
+
     @Override
     public String kind() {
-        return "bn";
+        return relu ? "bn+relu" : "bn";
     }
 
     @Override
@@ -48,6 +56,7 @@ public record BatchNormLayer(String name, int n, int c, int h, int w) implements
      * statistics, writes them and the saved mean and inverse std: 8 vectors of C); backward reads x
      * and dy and writes dx (plus gamma, the saved statistics, and dgamma and dbeta read and written:
      * 7 vectors of C). Two-pass implementations read x (and dy) twice, so the hardware moves more.
+     * The ReLU's mask (a bit per element on the CPU) is not counted.
      */
     @Override
     public double bytes(Pass pass) {

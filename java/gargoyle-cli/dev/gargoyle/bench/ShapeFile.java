@@ -19,7 +19,7 @@ import java.util.Set;
  * <pre>
  * conv [name=NAME] n=N c=C h=H w=W k=K r=R s=S [pad=P|PHxPW] [stride=S|SHxSW]   (pad 0, stride 1)
  * pool [name=NAME] n=N c=C h=H w=W kernel=K [stride=S] [pad=P] [mode=max|avg]  (stride = kernel, pad 0, max)
- * bn   [name=NAME] n=N c=C h=H w=W
+ * bn   [name=NAME] n=N c=C h=H w=W [relu=yes|no]                               (no ReLU)
  * </pre>
  * A layer without a name is called {@code <kind>.<line>}. Every error names the file and line.
  */
@@ -28,7 +28,7 @@ public final class ShapeFile {
     private static final Map<String, Set<String>> KEYS = Map.of(
             "conv", union(IMAGE, Set.of("k", "r", "s", "pad", "stride")),
             "pool", union(IMAGE, Set.of("kernel", "stride", "pad", "mode")),
-            "bn", IMAGE);
+            "bn", union(IMAGE, Set.of("relu")));
 
     private ShapeFile() {
     }
@@ -121,7 +121,14 @@ public final class ShapeFile {
                 };
                 yield new PoolLayer(name, f.positive("n"), f.positive("c"), f.positive("h"), f.positive("w"), spec);
             }
-            default -> new BatchNormLayer(name, f.positive("n"), f.positive("c"), f.positive("h"), f.positive("w"));
+            default -> {
+                String relu = fields.getOrDefault("relu", "no").toLowerCase(Locale.ROOT);
+                if (!relu.equals("yes") && !relu.equals("no")) {
+                    throw new IllegalArgumentException("relu must be yes or no, got '" + relu + "'");
+                }
+                yield new BatchNormLayer(name, f.positive("n"), f.positive("c"), f.positive("h"), f.positive("w"),
+                        relu.equals("yes"));
+            }
         };
     }
 

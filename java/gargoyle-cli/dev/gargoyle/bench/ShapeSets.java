@@ -79,7 +79,7 @@ public final class ShapeSets {
             int side = size >> b;
             int out = AHE_WIDTHS[b];
             layers.add(new ConvLayer("features." + 4 * b, batch, in, side, side, out, 3, 3, Conv2dSpec.of(1, 1)));
-            layers.add(new BatchNormLayer("features." + (4 * b + 1), batch, out, side, side));
+            layers.add(new BatchNormLayer("features." + (4 * b + 1), batch, out, side, side, true));
             if (b < AHE_WIDTHS.length - 1) {
                 layers.add(new PoolLayer("features." + (4 * b + 3), batch, out, side, side, Pool2dSpec.max(2, 2, 0)));
             }

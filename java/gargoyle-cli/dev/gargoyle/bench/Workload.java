@@ -43,6 +43,29 @@ abstract sealed class Workload implements AutoCloseable {
         return Fill.uniform(tensor(shape), seed);
     }
 
+    /**
+     * A random activation as a batch-norm (with ReLU, when {@code relu}) in the model leaves it: in the
+     * layout the backend keeps activations in (oneDNN's blocked one on the CPU), so a pass is timed
+     * as it runs inside a training step, not with a layout conversion of user data in front of it.
+     */
+    protected Tensor activation(Shape shape, long seed, boolean relu) {
+        Shape c = Shape.of(shape.dim(1));
+        Tensor raw = random(shape, seed);
+        Tensor ones = Fill.constant(tensor(c), 1f);
+        Tensor zeros = tensor(c);
+        Tensor out = tensor(shape);
+        Tensor mean = tensor(c);
+        Tensor invStd = tensor(c);
+        if (relu) {
+            backend.batchNormReluForwardTraining(raw, ones, zeros, tensor(c), Fill.constant(tensor(c), 1f), 0.1f, 1e-5f,
+                    out, mean, invStd, tensor(backend.batchNormReluWorkspaceShape(shape)));
+        } else {
+            backend.batchNormForwardTraining(raw, ones, zeros, tensor(c), Fill.constant(tensor(c), 1f), 0.1f, 1e-5f,
+                    out, mean, invStd);
+        }
+        return out;
+    }
+
     protected static IllegalArgumentException unsupported(BenchLayer layer, Pass pass) {
         return new IllegalArgumentException(layer.kind() + " layer " + layer.name() + " has no " + pass.label()
                 + " pass");
@@ -56,7 +79,7 @@ abstract sealed class Workload implements AutoCloseable {
         owned.clear();
     }
 
-    /** Convolution without bias: x, w, dy random; y, dx, dw written. */
+    /** Convolution without bias: x and dy random activations, w random; y, dx, dw written. */
     static final class Conv extends Workload {
         private final ConvLayer layer;
         private final Tensor x;
@@ -70,9 +93,9 @@ abstract sealed class Workload implements AutoCloseable {
             super(backend);
             this.layer = layer;
             try {
-                x = random(layer.input(), 1);
+                x = activation(layer.input(), 1, false);
                 w = random(layer.weight(), 2);
-                dy = random(layer.output(), 3);
+                dy = activation(layer.output(), 3, false);
                 y = tensor(layer.output());
                 dx = tensor(layer.input());
                 dw = tensor(layer.weight());
@@ -102,7 +125,10 @@ abstract sealed class Workload implements AutoCloseable {
         }
     }
 
-    /** Training-mode pooling: x and dy random; y, workspace (where the backend has one), dx written. */
+    /**
+     * Training-mode pooling: x and dy random activations (x after a batch-norm with ReLU, as in the
+     * model); y, workspace (where the backend has one), dx written.
+     */
     static final class Pool extends Workload {
         private final PoolLayer layer;
         private final Tensor x;
@@ -115,8 +141,8 @@ abstract sealed class Workload implements AutoCloseable {
             super(backend);
             this.layer = layer;
             try {
-                x = random(layer.input(), 4);
-                dy = random(layer.output(), 5);
+                x = activation(layer.input(), 4, true);
+                dy = activation(layer.output(), 5, false);
                 y = tensor(layer.output());
                 dx = tensor(layer.input());
                 Shape ws = backend.pool2dWorkspaceShape(layer.spec(), layer.input());
@@ -137,7 +163,7 @@ abstract sealed class Workload implements AutoCloseable {
         }
     }
 
-    /** Training-mode batch-norm with PyTorch's momentum and eps. */
+    /** Training-mode batch-norm (with ReLU where the layer has it) with PyTorch's momentum and eps. */
     static final class BatchNorm extends Workload {
         private static final float MOMENTUM = 0.1f;
         private static final float EPS = 1e-5f;
@@ -154,14 +180,15 @@ abstract sealed class Workload implements AutoCloseable {
         private final Tensor dx;
         private final Tensor dgamma;
         private final Tensor dbeta;
+        private final Tensor workspace;
 
         BatchNorm(Backend backend, BatchNormLayer layer) {
             super(backend);
             this.layer = layer;
             Shape c = Shape.of(layer.c());
             try {
-                x = random(layer.input(), 6);
-                dy = random(layer.output(), 7);
+                x = activation(layer.input(), 6, false);
+                dy = activation(layer.output(), 7, false);
                 gamma = Fill.uniform(tensor(c), 8, 0.5f, 1.5f);
                 beta = random(c, 9);
                 runningMean = tensor(c);
@@ -172,6 +199,7 @@ abstract sealed class Workload implements AutoCloseable {
                 dx = tensor(layer.input());
                 dgamma = tensor(c);
                 dbeta = tensor(c);
+                workspace = layer.relu() ? tensor(backend.batchNormReluWorkspaceShape(layer.input())) : null;
             } catch (RuntimeException | Error e) {
                 close();
                 throw e;
@@ -180,6 +208,15 @@ abstract sealed class Workload implements AutoCloseable {
 
         @Override
         Runnable pass(Pass pass) {
+            if (layer.relu()) {
+                return switch (pass) {
+                    case FORWARD -> () -> backend.batchNormReluForwardTraining(x, gamma, beta, runningMean, runningVar,
+                            MOMENTUM, EPS, y, saveMean, saveInvStd, workspace);
+                    case BACKWARD -> () -> backend.batchNormReluBackward(x, y, dy, gamma, saveMean, saveInvStd, EPS,
+                            workspace, dx, dgamma, dbeta);
+                    case BACKWARD_DATA, BACKWARD_FILTER -> throw unsupported(layer, pass);
+                };
+            }
             return switch (pass) {
                 case FORWARD -> () -> backend.batchNormForwardTraining(x, gamma, beta, runningMean, runningVar, MOMENTUM,
                         EPS, y, saveMean, saveInvStd);

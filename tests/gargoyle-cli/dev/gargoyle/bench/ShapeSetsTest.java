@@ -63,7 +63,9 @@ class ShapeSetsTest {
                 assertEquals("MaxPool2d(kernel=2, stride=2, padding=0)", m.toString());
                 assertEquals(Pool2dSpec.max(2, 2, 0), p.spec());
             } else {
-                assertInstanceOf(BatchNorm2d.class, m, layer.name());
+                BatchNorm2d bn = assertInstanceOf(BatchNorm2d.class, m, layer.name());
+                assertEquals(bn.fusesRelu(), ((BatchNormLayer) layer).relu(), layer.name() + " runs its ReLU as the model does");
+                assertTrue(bn.fusesRelu(), layer.name());
             }
         }
     }
@@ -104,9 +106,12 @@ class ShapeSetsTest {
                 + "conv n=1 c=2 h=9 w=9 k=2 r=3 s=1 pad=1x0 stride=2x1\n"
                 + "pool name=p n=2 c=4 h=8 w=10 kernel=2\n"
                 + "POOL name=a n=1 c=1 h=5 w=5 kernel=3 stride=1 pad=1 mode=avg\n"
-                + "bn name=b n=2 c=4 h=8 w=10\n");
+                + "bn name=b n=2 c=4 h=8 w=10\n"
+                + "bn name=r n=2 c=4 h=8 w=10 relu=yes\n");
         List<BenchLayer> layers = ShapeFile.read(f);
-        assertEquals(List.of("first", "conv.4", "p", "a", "b"), layers.stream().map(BenchLayer::name).toList());
+        assertEquals(List.of("first", "conv.4", "p", "a", "b", "r"), layers.stream().map(BenchLayer::name).toList());
+        assertEquals("bn", layers.get(4).kind());
+        assertEquals("bn+relu", layers.get(5).kind());
         ConvLayer first = (ConvLayer) layers.get(0);
         assertEquals(Conv2dSpec.of(1, 1), first.spec());
         assertEquals(Shape.of(2, 4, 8, 10), first.output());
@@ -132,6 +137,7 @@ class ShapeSetsTest {
         "pool n=1 c=1 h=4 w=4 kernel=2 mode=median               | 1 | mode must be max or avg",
         "bn name=x n=1 c=1 h=2 w=2\\nbn name=x n=1 c=1 h=2 w=2    | 2 | layer name 'x' is already used on line 1",
         "bn n=0 c=1 h=2 w=2                                      | 1 | n must be at least 1, got 0",
+        "bn n=1 c=1 h=2 w=2 relu=maybe                           | 1 | relu must be yes or no, got 'maybe'",
     })
     void fileErrorsNameTheFileAndLine(String content, int line, String message) throws IOException {
         Path f = write(content.replace("\\n", "\n"));
