@@ -44,9 +44,9 @@ public final class Adam extends Optimizer {
     }
 
     @Override
-    protected void update(int index, Group g, double lr, long step) {
+    protected void update(int index, Group g, double lr, long step, boolean zeroGrad) {
         backend.adamStep(g.params(), g.grads(), state("exp_avg", index), state("exp_avg_sq", index), (float) lr,
-                (float) beta1, (float) beta2, (float) eps, (float) weightDecay, decoupled, step);
+                (float) beta1, (float) beta2, (float) eps, (float) weightDecay, decoupled, step, zeroGrad);
     }
 
     @Override

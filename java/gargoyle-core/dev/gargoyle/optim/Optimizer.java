@@ -16,12 +16,14 @@ import java.util.function.ToDoubleFunction;
  * buffers. Frozen parameters are in no group: they get no update and no optimizer state.
  */
 public abstract class Optimizer implements AutoCloseable {
-    /** A contiguous run of trainable parameters sharing one learning-rate multiplier. */
-    protected record Group(Tensor params, Tensor grads, double lrScale) {
+    /** A contiguous run of trainable parameters sharing one learning-rate multiplier, from element {@code offset}. */
+    protected record Group(Tensor params, Tensor grads, double lrScale, long offset) {
     }
 
     protected final Backend backend;
     private final List<Group> groups;
+    /** The gradients of frozen parameters, between and around the groups. */
+    private final List<Tensor> ungroupedGrads;
     private final Map<String, Tensor> state = new LinkedHashMap<>();
     private long steps;
 
@@ -29,6 +31,23 @@ public abstract class Optimizer implements AutoCloseable {
     protected Optimizer(Model model, ToDoubleFunction<String> lrScale) {
         this.backend = model.backend();
         this.groups = groups(model, lrScale);
+        this.ungroupedGrads = ungrouped(model.flatGradients(), groups);
+    }
+
+    private static List<Tensor> ungrouped(Tensor flat, List<Group> groups) {
+        List<Tensor> out = new ArrayList<>();
+        long at = 0;
+        for (Group g : groups) {
+            long start = g.offset();
+            if (start > at) {
+                out.add(flat.slice(at, Shape.of(Math.toIntExact(start - at))));
+            }
+            at = start + g.grads().numel();
+        }
+        if (flat.numel() > at) {
+            out.add(flat.slice(at, Shape.of(Math.toIntExact(flat.numel() - at))));
+        }
+        return out;
     }
 
     private static List<Group> groups(Model model, ToDoubleFunction<String> lrScale) {
@@ -58,18 +77,34 @@ public abstract class Optimizer implements AutoCloseable {
     private static Group group(Model model, Model.Slot first, Model.Slot last, double scale) {
         long from = first.offset();
         Shape len = Shape.of(Math.toIntExact(last.offset() + last.length() - from));
-        return new Group(model.flatParameters().slice(from, len), model.flatGradients().slice(from, len), scale);
+        return new Group(model.flatParameters().slice(from, len), model.flatGradients().slice(from, len), scale, from);
     }
 
     /** Applies one update at base learning rate {@code lr}; counts steps from 1. */
     public final void step(double lr) {
-        steps++;
-        for (int i = 0; i < groups.size(); i++) {
-            update(i, groups.get(i), lr * groups.get(i).lrScale(), steps);
+        step(lr, false);
+    }
+
+    /**
+     * {@link #step} and then {@link Model#zeroGrad}, in one pass over each group's buffers (a
+     * gradient is zeroed as the update reads it) instead of two.
+     */
+    public final void stepAndZeroGrad(double lr) {
+        step(lr, true);
+        for (Tensor t : ungroupedGrads) {
+            backend.fill(t, 0f);
         }
     }
 
-    protected abstract void update(int index, Group group, double lr, long step);
+    private void step(double lr, boolean zeroGrad) {
+        steps++;
+        for (int i = 0; i < groups.size(); i++) {
+            update(i, groups.get(i), lr * groups.get(i).lrScale(), steps, zeroGrad);
+        }
+    }
+
+    /** One group's update; with {@code zeroGrad} its gradients are zeroed in the same pass. */
+    protected abstract void update(int index, Group group, double lr, long step, boolean zeroGrad);
 
     /** Per-group state buffer {@code kind} (e.g. {@code exp_avg}), made zeroed on first use. */
     protected final Tensor state(String kind, int groupIndex) {

@@ -27,9 +27,9 @@ public final class Sgd extends Optimizer {
     }
 
     @Override
-    protected void update(int index, Group g, double lr, long step) {
+    protected void update(int index, Group g, double lr, long step, boolean zeroGrad) {
         backend.sgdStep(g.params(), g.grads(), momentum == 0 ? null : state("momentum_buffer", index), (float) lr,
-                (float) momentum, (float) weightDecay, nesterov);
+                (float) momentum, (float) weightDecay, nesterov, zeroGrad);
     }
 
     @Override

@@ -663,6 +663,12 @@ public final class Backend implements AutoCloseable {
      */
     public void sgdStep(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum, float weightDecay,
                         boolean nesterov) {
+        sgdStep(param, grad, velocity, lr, momentum, weightDecay, nesterov, false);
+    }
+
+    /** {@link #sgdStep}, and then, when {@code zeroGrad}, {@code grad = 0}: one pass over the buffers where the device can. */
+    public void sgdStep(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum, float weightDecay,
+                        boolean nesterov, boolean zeroGrad) {
         String op = "sgdStep";
         NativeTensor pn = at(op, "param", param);
         NativeTensor gn = at(op, "grad", grad);
@@ -677,7 +683,7 @@ public final class Backend implements AutoCloseable {
             Operands.sameSize(op, "param", param, "velocity", velocity);
         }
         if (param.numel() > 0) {
-            ops.sgdStep(pn, gn, vn, lr, momentum, weightDecay, nesterov);
+            ops.sgdStep(pn, gn, vn, lr, momentum, weightDecay, nesterov, zeroGrad);
         }
     }
 
@@ -688,6 +694,12 @@ public final class Backend implements AutoCloseable {
      */
     public void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps,
                          float weightDecay, boolean decoupled, long step) {
+        adamStep(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, decoupled, step, false);
+    }
+
+    /** {@link #adamStep}, and then, when {@code zeroGrad}, {@code grad = 0}: one pass over the buffers where the device can. */
+    public void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps,
+                         float weightDecay, boolean decoupled, long step, boolean zeroGrad) {
         String op = "adamStep";
         NativeTensor pn = at(op, "param", param);
         NativeTensor gn = at(op, "grad", grad);
@@ -700,7 +712,7 @@ public final class Backend implements AutoCloseable {
             throw new IllegalArgumentException(op + ": step counts from 1, got " + step);
         }
         if (param.numel() > 0) {
-            ops.adamStep(pn, gn, mn, vn, lr, beta1, beta2, eps, weightDecay, decoupled, step);
+            ops.adamStep(pn, gn, mn, vn, lr, beta1, beta2, eps, weightDecay, decoupled, step, zeroGrad);
         }
     }
 

@@ -66,8 +66,7 @@ public final class TrainStep implements AutoCloseable {
         if (clipNorm > 0) {
             GradientClipping.clipByGlobalNorm(model, clipNorm);
         }
-        optimizer.step(lr);
-        model.zeroGrad();
+        optimizer.stepAndZeroGrad(lr);
     }
 
     @Override

@@ -16,4 +16,6 @@ final class Chunks {
     final float[] d = new float[LENGTH];
     final int[] bitsA = new int[LENGTH];
     final int[] bitsB = new int[LENGTH];
+    /** Never written: a source of zeros to copy out. */
+    final float[] zeros = new float[LENGTH];
 }

@@ -483,18 +483,19 @@ final class CpuBackend implements BackendOps {
 
     @Override
     public void sgdStep(NativeTensor param, NativeTensor grad, NativeTensor velocity, float lr, float momentum,
-                        float weightDecay, boolean nesterov) {
+                        float weightDecay, boolean nesterov, boolean zeroGrad) {
         plainInputs(param, grad, velocity);
         FloatBuffer p = param.hostBuffer();
         FloatBuffer g = grad.hostBuffer();
         FloatBuffer v = momentum != 0f ? velocity.hostBuffer() : null;
         loops.run(p.capacity(),
-                (from, to, k) -> Optimizers.sgd(p, g, v, lr, momentum, weightDecay, nesterov, from, to, k));
+                (from, to, k) -> Optimizers.sgd(p, g, v, lr, momentum, weightDecay, nesterov, zeroGrad, from, to, k));
     }
 
     @Override
     public void adamStep(NativeTensor param, NativeTensor grad, NativeTensor m, NativeTensor v, float lr, float beta1,
-                         float beta2, float eps, float weightDecay, boolean decoupled, long step) {
+                         float beta2, float eps, float weightDecay, boolean decoupled, long step,
+                         boolean zeroGrad) {
         plainInputs(param, grad, m, v);
         float stepSize = (float) (lr / (1.0 - Math.pow(beta1, step)));
         float bc2Sqrt = (float) Math.sqrt(1.0 - Math.pow(beta2, step));
@@ -503,7 +504,7 @@ final class CpuBackend implements BackendOps {
         FloatBuffer mb = m.hostBuffer();
         FloatBuffer vb = v.hostBuffer();
         loops.run(pb.capacity(), (from, to, k) -> Optimizers.adam(pb, gb, mb, vb, lr, beta1, beta2, eps, weightDecay,
-                decoupled, stepSize, bc2Sqrt, from, to, k));
+                decoupled, stepSize, bc2Sqrt, zeroGrad, from, to, k));
     }
 
     // ---- input ---------------------------------------------------------------------------------

@@ -444,15 +444,19 @@ final class CudaBackend implements BackendOps {
 
     @Override
     public void sgdStep(NativeTensor param, NativeTensor grad, NativeTensor velocity, float lr, float momentum,
-                        float weightDecay, boolean nesterov) {
+                        float weightDecay, boolean nesterov, boolean zeroGrad) {
         ctx.activate();
         kernels.sgdStep(address(param), address(grad), optional(velocity), param.numel(), lr, momentum, weightDecay,
                 nesterov);
+        if (zeroGrad) {
+            fill(grad, 0f);
+        }
     }
 
     @Override
     public void adamStep(NativeTensor param, NativeTensor grad, NativeTensor m, NativeTensor v, float lr, float beta1,
-                         float beta2, float eps, float weightDecay, boolean decoupled, long step) {
+                         float beta2, float eps, float weightDecay, boolean decoupled, long step,
+                         boolean zeroGrad) {
         ctx.activate();
         // Folded in double and rounded once, as torch and the CPU backend do: folding in float differs
         // in the last bit for about one step in six.
@@ -460,6 +464,10 @@ final class CudaBackend implements BackendOps {
         float biasCorrection2Sqrt = (float) Math.sqrt(1.0 - Math.pow(beta2, step));
         kernels.adamStep(address(param), address(grad), address(m), address(v), param.numel(), lr, beta1, beta2, eps,
                 weightDecay, decoupled, stepSize, biasCorrection2Sqrt);
+        // A memset after the kernel: at HBM speed a separate pass costs microseconds per update.
+        if (zeroGrad) {
+            fill(grad, 0f);
+        }
     }
 
     // ---- input ---------------------------------------------------------------------------------

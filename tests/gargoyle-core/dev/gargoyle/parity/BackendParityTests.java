@@ -241,6 +241,7 @@ public abstract class BackendParityTests {
         OptimizerParity.adam(backend, 1e-3f, 0f, false, 71);
         OptimizerParity.adam(backend, 1e-2f, 0.01f, false, 73);
         OptimizerParity.adam(backend, 1e-2f, 0.05f, true, 79);
+        OptimizerParity.adam(backend, OptimizerParity.LONG, 1e-3f, 0.01f, false, 83);
     }
 
     @Test

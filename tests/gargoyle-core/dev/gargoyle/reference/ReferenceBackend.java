@@ -278,7 +278,7 @@ public final class ReferenceBackend implements BackendOps {
 
     @Override
     public void sgdStep(NativeTensor param, NativeTensor grad, NativeTensor velocity, float lr, float momentum,
-                        float weightDecay, boolean nesterov) {
+                        float weightDecay, boolean nesterov, boolean zeroGrad) {
         String op = "sgdStep";
         double[] p = get(op, param), v = null;
         if (momentum != 0) {
@@ -289,17 +289,24 @@ public final class ReferenceBackend implements BackendOps {
         if (v != null) {
             put(op, velocity, v);
         }
+        if (zeroGrad) {
+            put(op, grad, new double[(int) grad.numel()]);
+        }
     }
 
     @Override
     public void adamStep(NativeTensor param, NativeTensor grad, NativeTensor m, NativeTensor v, float lr, float beta1,
-                         float beta2, float eps, float weightDecay, boolean decoupled, long step) {
+                         float beta2, float eps, float weightDecay, boolean decoupled, long step,
+                         boolean zeroGrad) {
         String op = "adamStep";
         double[] p = get(op, param), mv = get(op, m), vv = get(op, v);
         OptimizerRef.adamStep(p, get(op, grad), mv, vv, lr, beta1, beta2, eps, weightDecay, decoupled, step);
         put(op, param, p);
         put(op, m, mv);
         put(op, v, vv);
+        if (zeroGrad) {
+            put(op, grad, new double[(int) grad.numel()]);
+        }
     }
 
     // ---- input ---------------------------------------------------------------------------------

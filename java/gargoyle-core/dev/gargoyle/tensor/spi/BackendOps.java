@@ -159,11 +159,13 @@ public interface BackendOps extends AutoCloseable {
 
     // ---- optimizer updates ---------------------------------------------------------------------
 
+    /** {@code zeroGrad}: also sets {@code grad} to 0, in the same pass where the device can. */
     void sgdStep(NativeTensor param, NativeTensor grad, NativeTensor velocity, float lr, float momentum,
-                 float weightDecay, boolean nesterov);
+                 float weightDecay, boolean nesterov, boolean zeroGrad);
 
+    /** {@code zeroGrad}: also sets {@code grad} to 0, in the same pass where the device can. */
     void adamStep(NativeTensor param, NativeTensor grad, NativeTensor m, NativeTensor v, float lr, float beta1,
-                  float beta2, float eps, float weightDecay, boolean decoupled, long step);
+                  float beta2, float eps, float weightDecay, boolean decoupled, long step, boolean zeroGrad);
 
     // ---- input ---------------------------------------------------------------------------------
 
