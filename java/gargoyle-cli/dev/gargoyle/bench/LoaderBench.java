@@ -13,7 +13,8 @@ import java.util.function.LongFunction;
 /**
  * Data loading alone: the training split of an image folder through the {@link BatchLoader} with
  * the trainer's options (shuffled, standard augmentation, one worker per processor), one untimed
- * epoch, then images per second of each timed epoch.
+ * epoch (which also fills the loader's cache of decoded images, as the trainer's first epoch does),
+ * then images per second of each timed epoch.
  */
 public final class LoaderBench {
     private LoaderBench() {

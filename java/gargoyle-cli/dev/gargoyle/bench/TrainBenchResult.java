@@ -31,8 +31,8 @@ public record TrainBenchResult(String device, String backend, Map<String, String
                         + "fastest %.1f)", inference.median(), inference.perWindow().length, s.batchesPerWindow(),
                 inference.min(), inference.max()));
         if (loader != null) {
-            out.add(String.format(Locale.ROOT, "loader: %.1f images/s (sample data with augmentation, median of %d "
-                    + "epochs; slowest %.1f, fastest %.1f)", loader.median(), loader.perWindow().length, loader.min(),
+            out.add(String.format(Locale.ROOT, "loader: %.1f images/s (sample data with augmentation, decoded images "
+                    + "kept from an untimed first epoch, median of %d epochs; slowest %.1f, fastest %.1f)", loader.median(), loader.perWindow().length, loader.min(),
                     loader.max()));
         }
         out.add(String.format(Locale.ROOT, "peak native memory: %s (backend), process resident %s",

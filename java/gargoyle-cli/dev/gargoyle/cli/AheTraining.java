@@ -86,7 +86,7 @@ final class AheTraining implements AutoCloseable {
         AheNet net = new AheNet(splits.classes(), config.size(), config.mean(), config.std(), config.dropout());
         LoaderOptions training = new LoaderOptions(config.batchSize(), config.size(),
                 config.augment() ? Augmentation.standard() : Augmentation.none(), true, config.seed(),
-                config.workers(), 3, config.maxPixels());
+                config.workers(), 3, config.maxPixels(), (long) config.cacheMib() << 20);
         ImageDataSource train = new ImageDataSource(splits.train(), training, config.mean(), config.std());
         ImageDataSource test = new ImageDataSource(splits.test(), training.withAugmentation(Augmentation.none()),
                 config.mean(), config.std());

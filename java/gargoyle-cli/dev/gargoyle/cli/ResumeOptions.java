@@ -15,11 +15,11 @@ import java.util.function.Function;
  * again with the same value, an option is fine; with another value it is a usage error naming each
  * such option and both values. Only options that extend the run or change no number already
  * computed may change: {@code --epochs} (to extend a finished run), {@code --max-steps},
- * {@code --device}, {@code --workers}, {@code --save-every} and {@code --quiet}.
+ * {@code --device}, {@code --workers}, {@code --save-every}, {@code --cache-limit} and {@code --quiet}.
  */
 final class ResumeOptions {
     private static final Set<String> MAY_CHANGE = Set.of("--resume", "--epochs", "--max-steps", "--device",
-            "--workers", "--quiet", "--save-every", "--dist-timeout", "--precision");
+            "--workers", "--quiet", "--save-every", "--dist-timeout", "--precision", "--cache-limit");
     private static final Map<String, Function<TrainConfig, Object>> VALUES = values();
 
     private ResumeOptions() {
@@ -107,6 +107,9 @@ final class ResumeOptions {
         }
         if (given.contains("--precision")) {
             b.bf16(requested.bf16());
+        }
+        if (given.contains("--cache-limit")) {
+            b.cacheMib(requested.cacheMib());
         }
         if (given.contains("--save-every")) {
             b.saveEvery(requested.saveEvery());

@@ -87,6 +87,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--max-pixels", paramLabel = "N", defaultValue = "89478485",
             description = "Skip (or with --strict refuse) images larger than N pixels, before decoding them.")
     long maxPixels;
+    @Option(names = "--cache-limit", paramLabel = "MIB", defaultValue = "1024",
+            description = "Decoded images kept in memory for the next epochs, in MiB for each of the train and test "
+                    + "sets (0: none); later epochs then only augment. Default: ${DEFAULT-VALUE}.")
+    int cacheLimit;
     @Option(names = "--no-shuffle", description = "Visit images in class order, then file-name order.")
     boolean noShuffle;
     @Option(names = "--init", paramLabel = "W", description = "Start from these weights (safetensors, also PyTorch's).")
@@ -241,7 +245,7 @@ final class TrainCommand implements Callable<Integer> {
                     .shuffle(!noShuffle).init(init).resetHead(resetHead)
                     .freeze(freezeUntil != null ? "until:" + freezeUntil : freeze).backboneLr(backboneLr)
                     .resume(resume).maxSteps(maxSteps).classWeights(classWeights).sampler(sampler)
-                    .saveEvery(saveEvery).maxPixels(maxPixels).syncBn(syncBn).bf16(precision.bf16());
+                    .saveEvery(saveEvery).maxPixels(maxPixels).syncBn(syncBn).bf16(precision.bf16()).cacheMib(cacheLimit);
             if (out != null) {
                 b.out(out);
             }

@@ -1,6 +1,7 @@
 package dev.gargoyle.cli;
 
 import dev.gargoyle.data.Images;
+import dev.gargoyle.data.LoaderOptions;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -20,6 +21,8 @@ import java.util.Locale;
  * @param sampler      {@code uniform} (every image once per epoch) or {@code balanced} (classes drawn evenly)
  * @param bf16         CPU convolutions multiply in bfloat16 ({@code --precision bf16})
  * @param syncBn       in a data-parallel run, batch-norm over all ranks' batches together (SyncBatchNorm)
+ * @param cacheMib     MiB of decoded images each of the train and test loaders keeps for the next
+ *                     epochs ({@code --cache-limit}; 0: none; null in runs saved before the option)
  */
 public record TrainConfig(
         Path data, Path out, int epochs, int batchSize, int accumulationSteps,
@@ -28,7 +31,10 @@ public record TrainConfig(
         int size, boolean augment, double dropout, long seed, String device, boolean tf32, int workers,
         Path init, boolean resetHead, String freeze, Double backboneLr, Path resume, long maxSteps,
         boolean shuffle, double valSplit, float[] mean, float[] std, boolean strict, String classWeights,
-        String sampler, long saveEvery, long maxPixels, boolean syncBn, boolean bf16) {
+        String sampler, long saveEvery, long maxPixels, boolean syncBn, boolean bf16, Integer cacheMib) {
+
+    /** {@code --cache-limit}'s default: see {@link dev.gargoyle.data.LoaderOptions#DEFAULT_CACHE_BYTES}. */
+    public static final int DEFAULT_CACHE_MIB = (int) (LoaderOptions.DEFAULT_CACHE_BYTES >> 20);
 
     public static Builder builder() {
         return new Builder();
@@ -73,6 +79,7 @@ public record TrainConfig(
         b.saveEvery = saveEvery;
         b.syncBn = syncBn;
         b.bf16 = bf16;
+        b.cacheMib = cacheMib != null ? cacheMib : DEFAULT_CACHE_MIB;
         b.maxPixels = maxPixels > 0 ? maxPixels : Images.DEFAULT_MAX_PIXELS;   // 0: saved before the option existed
         return b;
     }
@@ -122,6 +129,7 @@ public record TrainConfig(
         private boolean syncBn;
         private boolean bf16;
         private long maxPixels = Images.DEFAULT_MAX_PIXELS;
+        private int cacheMib = DEFAULT_CACHE_MIB;
 
         public Builder data(Path v) { data = v; return this; }
         public Builder out(Path v) { out = v; return this; }
@@ -160,6 +168,7 @@ public record TrainConfig(
         public Builder syncBn(boolean v) { syncBn = v; return this; }
         public Builder bf16(boolean v) { bf16 = v; return this; }
         public Builder maxPixels(long v) { maxPixels = v; return this; }
+        public Builder cacheMib(int v) { cacheMib = v; return this; }
 
         /** Checks every value; throws {@link IllegalArgumentException} naming the option and what it must be. */
         public TrainConfig build() {
@@ -184,6 +193,9 @@ public record TrainConfig(
             }
             if (warmupSteps < 0) {
                 throw bad("--warmup-steps", ">= 0", warmupSteps);
+            }
+            if (cacheMib < 0) {
+                throw bad("--cache-limit", "at least 0 (MiB)", cacheMib);
             }
             if (maxPixels < 1) {
                 throw bad("--max-pixels", "at least 1", maxPixels);
@@ -226,7 +238,7 @@ public record TrainConfig(
             return new TrainConfig(data, out, epochs, batchSize, accumulationSteps, opt, lr, momentum, weightDecay,
                     nesterov, schedule, warmupSteps, clipNorm, size, augment, dropout, seed, device, tf32, workers,
                     init, resetHead, freeze, backboneLr, resume, maxSteps, shuffle, valSplit, mean.clone(),
-                    std.clone(), strict, weights, draw, saveEvery, maxPixels, syncBn, bf16);
+                    std.clone(), strict, weights, draw, saveEvery, maxPixels, syncBn, bf16, cacheMib);
         }
 
         private static void positive(String option, long v) {

@@ -32,6 +32,7 @@ public final class BatchLoader implements AutoCloseable {
     private final HostBuffer[] buffers;
     private final BytePointer[] starts;
     private final ExecutorService workers;
+    private final DecodedCache cache;
     private Epoch open;
     private boolean closed;
 
@@ -67,6 +68,7 @@ public final class BatchLoader implements AutoCloseable {
             closeBuffers();
             throw e;
         }
+        this.cache = new DecodedCache(n, options.cacheBytes());
         this.workers = Workers.pool("gargoyle-loader", options.workers());
     }
 
@@ -147,6 +149,15 @@ public final class BatchLoader implements AutoCloseable {
         return workers;
     }
 
+    DecodedCache cache() {
+        return cache;
+    }
+
+    /** Bytes of decoded images kept for the next epochs (see {@link LoaderOptions#cacheBytes}). */
+    public long cachedBytes() {
+        return cache.bytes();
+    }
+
     void closed(Epoch epoch) {
         if (open == epoch) {
             open = null;
@@ -172,6 +183,7 @@ public final class BatchLoader implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             closeBuffers();
+            cache.close();
         }
     }
 

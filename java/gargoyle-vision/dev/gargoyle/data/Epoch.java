@@ -164,8 +164,8 @@ public final class Epoch implements Iterator<Batch>, AutoCloseable {
                 int again = repeat[slot.start + position];
                 long seed = again == 0 ? Seeds.mix(o.seed(), Seeds.AUGMENT, number, sample)
                         : Seeds.mix(o.seed(), Seeds.AUGMENT, number, sample, again);
-                ImageOps.load(file, o.imageSize(), o.augmentation(), seed, o.maxPixels(),
-                        ImageOps.rgbView(loader.start(slot.buffer), position * o.imageBytes(), o.imageSize()));
+                ImageOps.place(loader.cache().decoded(sample, file, o.maxPixels()), o.imageSize(), o.augmentation(),
+                        seed, ImageOps.rgbView(loader.start(slot.buffer), position * o.imageBytes(), o.imageSize()));
             }
         } catch (Throwable t) {
             slot.failure = t;

@@ -85,7 +85,7 @@ public final class ImageDataSource implements DataSource {
     public Loader open(Backend backend, int batchSize) {
         BatchLoader loader = new BatchLoader(images, new LoaderOptions(batchSize, options.imageSize(),
                 options.augmentation(), false, options.seed(), options.workers(), options.prefetch(),
-                options.maxPixels()),
+                options.maxPixels(), options.cacheBytes()),
                 backend::allocateHostBuffer);
         int side = options.imageSize();
         return new Loader() {

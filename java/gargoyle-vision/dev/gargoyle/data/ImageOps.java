@@ -111,7 +111,14 @@ final class ImageOps {
     @SuppressWarnings("try") // the PointerScope frees every Mat made in the body
     static void load(Path file, int size, Augmentation augmentation, long sampleSeed, long maxPixels, Mat rgb) {
         try (PointerScope scope = new PointerScope()) {
-            Mat bgr = decodeBgr(file, maxPixels);
+            place(decodeBgr(file, maxPixels), size, augmentation, sampleSeed, rgb);
+        }
+    }
+
+    /** As {@link #load}, from an image decoded already (which is only read). */
+    @SuppressWarnings("try") // the PointerScope frees every Mat made in the body
+    static void place(Mat bgr, int size, Augmentation augmentation, long sampleSeed, Mat rgb) {
+        try (PointerScope scope = new PointerScope()) {
             Mat sized = augmentation.isNone()
                     ? resize(bgr, size)
                     : augment(bgr, size, augmentation, new SplittableRandom(sampleSeed));

@@ -122,7 +122,7 @@ class CliEndToEndTest {
     @ParameterizedTest
     @ValueSource(strings = {"--batch-size=0", "--accumulation-steps=0", "--lr=-1", "--device=tpu", "--size=20",
         "--optimizer=rmsprop", "--epochs=0", "--class-weights=heavy", "--class-weights=1,0", "--sampler=round-robin",
-        "--max-pixels=0"})
+        "--max-pixels=0", "--cache-limit=-1"})
     void invalidTrainOptionsAreUsageErrors(String option) {
         String[] r = run("train", option, "--data", dir.resolve("data").toString(), "--out",
                 dir.resolve("never").toString());
@@ -183,7 +183,7 @@ class CliEndToEndTest {
         assertTrue(message.contains("--size 32 (the run has 16)") && message.contains("--data " + dir
                 + " (the run has " + dir.resolve("data") + ")") && !message.contains("--batch-size"), message);
 
-        String[] rest = run("train", "--resume", out.toString(), "--quiet", "--device", "cpu");
+        String[] rest = run("train", "--resume", out.toString(), "--quiet", "--device", "cpu", "--cache-limit", "0");
         assertEquals("0", rest[0], () -> rest[2]);
         try (Stream<String> lines = Files.lines(out.resolve("metrics.jsonl"))) {
             assertEquals(2, lines.count(), "the saved --epochs 2, not the default 20");

@@ -116,6 +116,48 @@ class BatchLoaderTest {
         }
     }
 
+    /** Epochs 0 to 2 through one loader (so its cache carries over); the decoded bytes it kept at the end. */
+    private long runEpochs(ImageFolder data, LoaderOptions options, List<Seen> out) {
+        try (BatchLoader loader = new BatchLoader(data, options, this::allocate)) {
+            for (int epoch = 0; epoch < 3; epoch++) {
+                Seen seen = new Seen(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+                try (Epoch batches = loader.epoch(epoch)) {
+                    while (batches.hasNext()) {
+                        try (Batch b = batches.next()) {
+                            seen.pixels().add(bytes(b));
+                            seen.labels().add(b.labels());
+                            seen.indices().add(b.indices());
+                        }
+                    }
+                }
+                out.add(seen);
+            }
+            return loader.cachedBytes();
+        }
+    }
+
+    @Test
+    void keepingDecodedImagesChangesNoBatchAndStaysUnderItsLimit() throws IOException {
+        ImageFolder data = noise(17, 14);
+        long all = 0;
+        for (int i = 0; i < 17; i++) {
+            all += 14L * (14 + i % 3) * 3;
+        }
+        LoaderOptions options = LoaderOptions.training(4, 10, 5).withPrefetch(2).withWorkers(2);
+        List<Seen> none = new ArrayList<>();
+        assertEquals(0, runEpochs(data, options.withCacheBytes(0), none));
+        List<Seen> every = new ArrayList<>();
+        assertEquals(all, runEpochs(data, options, every), "every image kept under the default limit");
+        List<Seen> some = new ArrayList<>();
+        long limit = all / 3;
+        long kept = runEpochs(data, options.withCacheBytes(limit), some);
+        assertTrue(kept > 0 && kept <= limit, "kept " + kept + " bytes under a limit of " + limit);
+        for (int epoch = 0; epoch < 3; epoch++) {
+            assertSame(none.get(epoch), every.get(epoch));
+            assertSame(none.get(epoch), some.get(epoch));
+        }
+    }
+
     @Test
     void shuffleIsAPermutationThatChangesPerEpochAndRepeatsPerSeed() throws IOException {
         ImageFolder data = noise(17, 8);
