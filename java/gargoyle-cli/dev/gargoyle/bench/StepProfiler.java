@@ -1,5 +1,6 @@
 package dev.gargoyle.bench;
 
+import dev.gargoyle.nn.BackwardHook;
 import dev.gargoyle.nn.BatchNorm2d;
 import dev.gargoyle.nn.HookHandle;
 import dev.gargoyle.nn.Model;
@@ -50,7 +51,7 @@ final class StepProfiler implements AutoCloseable {
             kinds.add(fusedName == null ? m.getClass().getSimpleName() : "BatchNorm2d+ReLU");
             fusedName = null;
             hooks.add(m.addForwardHook((module, out) -> forwardDone(i)));
-            hooks.add(m.addBackwardHook((module, grad) -> backwardStarts(i)));
+            hooks.add(m.addBackwardHook(BackwardHook.onStart(module -> backwardStarts(i))));
         }
         forward = new long[names.size()];
         backward = new long[names.size()];

@@ -1,5 +1,6 @@
 package dev.gargoyle.dist;
 
+import dev.gargoyle.nn.BackwardHook;
 import dev.gargoyle.nn.HookHandle;
 import dev.gargoyle.nn.Model;
 import dev.gargoyle.nn.Module;
@@ -66,7 +67,7 @@ public final class GradientBuckets implements AutoCloseable {
         Set<Module> layers = Collections.newSetFromMap(new IdentityHashMap<>());
         layers.addAll(ownerOf.values());
         for (Module m : layers) {
-            hooks.add(m.addBackwardHook((module, dy) -> onBackward(module)));
+            hooks.add(m.addBackwardHook(BackwardHook.onStart(this::onBackward)));
         }
     }
 

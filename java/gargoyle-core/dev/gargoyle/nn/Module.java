@@ -66,7 +66,15 @@ public abstract class Module implements AutoCloseable {
 
     /** Whether any hook would see this module's output or output gradient. */
     final boolean hasHooks() {
-        return !forwardHooks.isEmpty() || !backwardHooks.isEmpty();
+        if (!forwardHooks.isEmpty()) {
+            return true;
+        }
+        for (BackwardHook h : backwardHooks) {
+            if (h.readsGradient()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Direct children by local name (PyTorch's {@code named_children}); empty for leaf layers. */
