@@ -13,8 +13,9 @@ import java.util.Map;
 /**
  * Splits training micro-batches into their parts with the modules' hooks: a forward hook fires as
  * each leaf module finishes its forward, a backward hook as each starts its backward, so the time
- * between consecutive hooks is one module's (a batch-norm and the ReLU it runs share a row). On CUDA every mark waits for the device, which makes
- * the parts honest and the whole slower; the headline rates are measured without the profiler.
+ * between consecutive hooks is one module's (a batch-norm and the ReLU it runs share a row). On
+ * CUDA every mark waits for the device, which makes the parts honest and the whole slower; the
+ * headline rates are measured without the profiler.
  */
 final class StepProfiler implements AutoCloseable {
     private final Backend backend;

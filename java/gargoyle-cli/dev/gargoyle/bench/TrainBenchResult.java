@@ -32,7 +32,8 @@ public record TrainBenchResult(String device, String backend, Map<String, String
                 inference.min(), inference.max()));
         if (loader != null) {
             out.add(String.format(Locale.ROOT, "loader: %.1f images/s (sample data with augmentation, decoded images "
-                    + "kept from an untimed first epoch, median of %d epochs; slowest %.1f, fastest %.1f)", loader.median(), loader.perWindow().length, loader.min(),
+                    + "kept from an untimed first epoch, median of %d epochs; slowest %.1f, fastest %.1f)",
+                    loader.median(), loader.perWindow().length, loader.min(),
                     loader.max()));
         }
         out.add(String.format(Locale.ROOT, "peak native memory: %s (backend), process resident %s",

@@ -245,7 +245,8 @@ final class TrainCommand implements Callable<Integer> {
                     .shuffle(!noShuffle).init(init).resetHead(resetHead)
                     .freeze(freezeUntil != null ? "until:" + freezeUntil : freeze).backboneLr(backboneLr)
                     .resume(resume).maxSteps(maxSteps).classWeights(classWeights).sampler(sampler)
-                    .saveEvery(saveEvery).maxPixels(maxPixels).syncBn(syncBn).bf16(precision.bf16()).cacheMib(cacheLimit);
+                    .saveEvery(saveEvery).maxPixels(maxPixels).syncBn(syncBn).bf16(precision.bf16())
+                    .cacheMib(cacheLimit);
             if (out != null) {
                 b.out(out);
             }

@@ -666,7 +666,7 @@ public final class Backend implements AutoCloseable {
         sgdStep(param, grad, velocity, lr, momentum, weightDecay, nesterov, false);
     }
 
-    /** {@link #sgdStep}, and then, when {@code zeroGrad}, {@code grad = 0}: one pass over the buffers where the device can. */
+    /** {@link #sgdStep}, then {@code grad = 0} when {@code zeroGrad}: one pass over the buffers where the device can. */
     public void sgdStep(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum, float weightDecay,
                         boolean nesterov, boolean zeroGrad) {
         String op = "sgdStep";
@@ -697,7 +697,7 @@ public final class Backend implements AutoCloseable {
         adamStep(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, decoupled, step, false);
     }
 
-    /** {@link #adamStep}, and then, when {@code zeroGrad}, {@code grad = 0}: one pass over the buffers where the device can. */
+    /** {@link #adamStep}, then {@code grad = 0} when {@code zeroGrad}: one pass over the buffers where the device can. */
     public void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps,
                          float weightDecay, boolean decoupled, long step, boolean zeroGrad) {
         String op = "adamStep";

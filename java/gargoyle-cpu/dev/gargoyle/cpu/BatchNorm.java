@@ -15,9 +15,9 @@ import org.bytedeco.dnnl.dnnl_primitive_desc;
  * (see {@link MemoryDesc#channelBlocked}), taking x and dy in whatever layout they are in and
  * leaving y and dx in the blocked one (see {@link Layouts}): training forward, inference forward
  * and backward side by side, each optionally with the ReLU after it fused in ({@code relu}: oneDNN's
- * {@code dnnl_fuse_norm_relu}, the training forward keeping a bit mask as workspace for backward). The Backend keeps {@code 1/sqrt(var + eps)} for backward while oneDNN
- * takes the variance; running statistics and parameter-gradient accumulation are per-channel
- * Java loops around the primitive.
+ * {@code dnnl_fuse_norm_relu}, the training forward keeping a bit mask as workspace for backward).
+ * The Backend keeps {@code 1/sqrt(var + eps)} for backward while oneDNN takes the variance; running
+ * statistics and parameter-gradient accumulation are per-channel Java loops around the primitive.
  */
 final class BatchNorm {
     private static final int AFFINE = dnnl_use_scale | dnnl_use_shift;

@@ -60,7 +60,8 @@ public record LoaderOptions(int batchSize, int imageSize, Augmentation augmentat
     }
 
     public LoaderOptions withSeed(long s) {
-        return new LoaderOptions(batchSize, imageSize, augmentation, shuffle, s, workers, prefetch, maxPixels, cacheBytes);
+        return new LoaderOptions(batchSize, imageSize, augmentation, shuffle, s, workers, prefetch, maxPixels,
+                cacheBytes);
     }
 
     public LoaderOptions withWorkers(int w) {

@@ -64,7 +64,8 @@ class ShapeSetsTest {
                 assertEquals(Pool2dSpec.max(2, 2, 0), p.spec());
             } else {
                 BatchNorm2d bn = assertInstanceOf(BatchNorm2d.class, m, layer.name());
-                assertEquals(bn.fusesRelu(), ((BatchNormLayer) layer).relu(), layer.name() + " runs its ReLU as the model does");
+                assertEquals(bn.fusesRelu(), ((BatchNormLayer) layer).relu(),
+                        layer.name() + " runs its ReLU as the model does");
                 assertTrue(bn.fusesRelu(), layer.name());
             }
         }

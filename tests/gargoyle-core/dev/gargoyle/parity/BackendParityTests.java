@@ -166,13 +166,15 @@ public abstract class BackendParityTests {
     @TestFactory
     Stream<DynamicTest> batchNorm() {
         return Stream.of(Shape.of(1, 3, 4, 5), Shape.of(4, 3, 5, 5), Shape.of(8, 5, 1, 1), Shape.of(2, 16, 7, 7))
-                .map(xs -> DynamicTest.dynamicTest(xs.toString(), () -> BatchNormParity.check(backend, xs, 23)));
+                .map(xs -> DynamicTest.dynamicTest(xs.toString(),
+                        () -> BatchNormParity.check(backend, xs, 23, false)));
     }
 
     @TestFactory
     Stream<DynamicTest> batchNormWithRelu() {
         return Stream.of(Shape.of(4, 16, 6, 6), Shape.of(2, 8, 5, 5), Shape.of(3, 5, 4, 4), Shape.of(2, 32, 7, 7))
-                .map(xs -> DynamicTest.dynamicTest(xs.toString(), () -> BatchNormParity.checkWithRelu(backend, xs, 31)));
+                .map(xs -> DynamicTest.dynamicTest(xs.toString(),
+                        () -> BatchNormParity.check(backend, xs, 31, true)));
     }
 
     @TestFactory

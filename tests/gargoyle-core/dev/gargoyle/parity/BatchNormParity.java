@@ -25,10 +25,16 @@ final class BatchNormParity {
     private BatchNormParity() {
     }
 
-    /** x is shifted and scaled away from mean 0, variance 1, so that the statistics matter. */
-    static void check(Backend b, Shape xs, long seed) {
+    /**
+     * x is shifted and scaled away from mean 0, variance 1, so that the statistics matter. With
+     * {@code relu}, batch-norm with ReLU against the reference's batch-norm and ReLU one after the
+     * other; where the reference's pre-ReLU value is within 1e-3 of 0, float rounding may put it on
+     * either side, so dy is 0 there.
+     */
+    static void check(Backend b, Shape xs, long seed, boolean relu) {
         Random rng = new Random(seed);
-        String name = xs.toString();
+        String name = xs + (relu ? " with ReLU" : "");
+        String op = relu ? "batchNormRelu" : "batchNorm";
         int c = xs.dim(1);
         Shape cs = Shape.of(c);
         double[] x = uniform(rng, xs.numel());
@@ -37,34 +43,52 @@ final class BatchNormParity {
         }
         double[] gamma = uniform(rng, c), beta = uniform(rng, c), rm = uniform(rng, c), rv = positive(rng, c);
         double[] dy = uniform(rng, xs.numel()), dgamma0 = uniform(rng, c), dbeta0 = uniform(rng, c);
+        BatchNormRef.Training t = BatchNormRef.forwardTraining(x, xs, gamma, beta, rm, rv, MOMENTUM, EPS);
+        for (int i = 0; relu && i < dy.length; i++) {
+            dy[i] = Math.abs(t.y()[i]) < 1e-3 ? 0 : dy[i];
+        }
+        double[] y = relu ? ActivationRef.reluForward(t.y()) : t.y();
+        BatchNormRef.Grads g = BatchNormRef.backward(x, xs, relu ? ActivationRef.reluBackward(y, dy) : dy, gamma,
+                t.saveMean(), t.saveInvStd());
         try (Scope s = new Scope(b)) {
             Tensor tx = s.tensor(xs, x), tg = s.tensor(cs, gamma), tb = s.tensor(cs, beta);
             Tensor trm = s.tensor(cs, rm), trv = s.tensor(cs, rv);
             Tensor ty = s.garbage(xs), mean = s.garbage(cs), invStd = s.garbage(cs);
+            Tensor ws = relu ? s.garbage(b.batchNormReluWorkspaceShape(xs)) : null;
 
-            b.batchNormForwardTraining(tx, tg, tb, trm, trv, MOMENTUM, EPS, ty, mean, invStd);
-            BatchNormRef.Training t = BatchNormRef.forwardTraining(x, xs, gamma, beta, rm, rv, MOMENTUM, EPS);
-            assertClose("batchNormForwardTraining y", name, t.y(), read(ty), OUTPUT);
-            assertClose("batchNormForwardTraining saveMean", name, t.saveMean(), read(mean), OUTPUT);
-            assertClose("batchNormForwardTraining saveInvStd", name, t.saveInvStd(), read(invStd), OUTPUT);
-            assertClose("batchNormForwardTraining runningMean", name, t.runningMean(), read(trm), OUTPUT);
-            assertClose("batchNormForwardTraining runningVar (unbiased)", name, t.runningVar(), read(trv), OUTPUT);
+            if (relu) {
+                b.batchNormReluForwardTraining(tx, tg, tb, trm, trv, MOMENTUM, EPS, ty, mean, invStd, ws);
+            } else {
+                b.batchNormForwardTraining(tx, tg, tb, trm, trv, MOMENTUM, EPS, ty, mean, invStd);
+            }
+            assertClose(op + "ForwardTraining y", name, y, read(ty), OUTPUT);
+            assertClose(op + "ForwardTraining saveMean", name, t.saveMean(), read(mean), OUTPUT);
+            assertClose(op + "ForwardTraining saveInvStd", name, t.saveInvStd(), read(invStd), OUTPUT);
+            assertClose(op + "ForwardTraining runningMean", name, t.runningMean(), read(trm), OUTPUT);
+            assertClose(op + "ForwardTraining runningVar (unbiased)", name, t.runningVar(), read(trv), OUTPUT);
 
             Tensor tdy = s.tensor(xs, dy), tdx = s.garbage(xs);
             Tensor tdg = s.tensor(cs, dgamma0), tdb = s.tensor(cs, dbeta0);
-            b.batchNormBackward(tx, tdy, tg, mean, invStd, EPS, tdx, tdg, tdb);
-            BatchNormRef.Grads g = BatchNormRef.backward(x, xs, dy, gamma, t.saveMean(), t.saveInvStd());
-            assertClose("batchNormBackward dx", name, g.dx(), read(tdx), GRADIENT);
-            assertClose("batchNormBackward dgamma (accumulated onto random values)", name, plus(dgamma0, g.dgamma()),
+            if (relu) {
+                b.batchNormReluBackward(tx, ty, tdy, tg, mean, invStd, EPS, ws, tdx, tdg, tdb);
+            } else {
+                b.batchNormBackward(tx, tdy, tg, mean, invStd, EPS, tdx, tdg, tdb);
+            }
+            assertClose(op + "Backward dx", name, g.dx(), read(tdx), GRADIENT);
+            assertClose(op + "Backward dgamma (accumulated onto random values)", name, plus(dgamma0, g.dgamma()),
                     read(tdg), GRADIENT);
-            assertClose("batchNormBackward dbeta (accumulated onto random values)", name, plus(dbeta0, g.dbeta()),
+            assertClose(op + "Backward dbeta (accumulated onto random values)", name, plus(dbeta0, g.dbeta()),
                     read(tdb), GRADIENT);
 
             double[] stats = positive(rng, c);
             Tensor fixedVar = s.tensor(cs, stats), fixedMean = s.tensor(cs, rm), tyi = s.garbage(xs);
-            b.batchNormForwardInference(tx, tg, tb, fixedMean, fixedVar, EPS, tyi);
-            assertClose("batchNormForwardInference y", name,
-                    BatchNormRef.forwardInference(x, xs, gamma, beta, rm, stats, EPS), read(tyi), OUTPUT);
+            if (relu) {
+                b.batchNormReluForwardInference(tx, tg, tb, fixedMean, fixedVar, EPS, tyi);
+            } else {
+                b.batchNormForwardInference(tx, tg, tb, fixedMean, fixedVar, EPS, tyi);
+            }
+            double[] yi = BatchNormRef.forwardInference(x, xs, gamma, beta, rm, stats, EPS);
+            assertClose(op + "ForwardInference y", name, relu ? ActivationRef.reluForward(yi) : yi, read(tyi), OUTPUT);
         }
     }
 
@@ -85,59 +109,6 @@ final class BatchNormParity {
             assertClose("batchNormBackward dx, second run (overwrites)", name, dx1, read(tdx), TIGHT);
             assertClose("batchNormBackward dgamma, second run (accumulates)", name, plus(dg1, dg1), read(tdg), TIGHT);
             assertClose("batchNormBackward dbeta, second run (accumulates)", name, plus(db1, db1), read(tdb), TIGHT);
-        }
-    }
-
-    /**
-     * Batch-norm with ReLU against the reference's batch-norm and ReLU one after the other. Where the
-     * reference's pre-ReLU value is within 1e-3 of 0, float rounding may put it on either side, so
-     * dy is 0 there.
-     */
-    static void checkWithRelu(Backend b, Shape xs, long seed) {
-        Random rng = new Random(seed);
-        String name = xs.toString() + " with ReLU";
-        int c = xs.dim(1);
-        Shape cs = Shape.of(c);
-        double[] x = uniform(rng, xs.numel());
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) (3 * x[i] + 0.5);
-        }
-        double[] gamma = uniform(rng, c), beta = uniform(rng, c), rm = uniform(rng, c), rv = positive(rng, c);
-        double[] dy = uniform(rng, xs.numel()), dgamma0 = uniform(rng, c), dbeta0 = uniform(rng, c);
-        BatchNormRef.Training t = BatchNormRef.forwardTraining(x, xs, gamma, beta, rm, rv, MOMENTUM, EPS);
-        for (int i = 0; i < dy.length; i++) {
-            dy[i] = Math.abs(t.y()[i]) < 1e-3 ? 0 : dy[i];
-        }
-        double[] y = ActivationRef.reluForward(t.y());
-        BatchNormRef.Grads g = BatchNormRef.backward(x, xs, ActivationRef.reluBackward(y, dy), gamma, t.saveMean(),
-                t.saveInvStd());
-        try (Scope s = new Scope(b)) {
-            Tensor tx = s.tensor(xs, x), tg = s.tensor(cs, gamma), tb = s.tensor(cs, beta);
-            Tensor trm = s.tensor(cs, rm), trv = s.tensor(cs, rv);
-            Tensor ty = s.garbage(xs), mean = s.garbage(cs), invStd = s.garbage(cs);
-            Tensor ws = s.garbage(b.batchNormReluWorkspaceShape(xs));
-
-            b.batchNormReluForwardTraining(tx, tg, tb, trm, trv, MOMENTUM, EPS, ty, mean, invStd, ws);
-            assertClose("batchNormReluForwardTraining y", name, y, read(ty), OUTPUT);
-            assertClose("batchNormReluForwardTraining saveMean", name, t.saveMean(), read(mean), OUTPUT);
-            assertClose("batchNormReluForwardTraining saveInvStd", name, t.saveInvStd(), read(invStd), OUTPUT);
-            assertClose("batchNormReluForwardTraining runningMean", name, t.runningMean(), read(trm), OUTPUT);
-            assertClose("batchNormReluForwardTraining runningVar", name, t.runningVar(), read(trv), OUTPUT);
-
-            Tensor tdy = s.tensor(xs, dy), tdx = s.garbage(xs);
-            Tensor tdg = s.tensor(cs, dgamma0), tdb = s.tensor(cs, dbeta0);
-            b.batchNormReluBackward(tx, ty, tdy, tg, mean, invStd, EPS, ws, tdx, tdg, tdb);
-            assertClose("batchNormReluBackward dx", name, g.dx(), read(tdx), GRADIENT);
-            assertClose("batchNormReluBackward dgamma (accumulated)", name, plus(dgamma0, g.dgamma()), read(tdg),
-                    GRADIENT);
-            assertClose("batchNormReluBackward dbeta (accumulated)", name, plus(dbeta0, g.dbeta()), read(tdb),
-                    GRADIENT);
-
-            double[] stats = positive(rng, c);
-            Tensor fixedVar = s.tensor(cs, stats), fixedMean = s.tensor(cs, rm), tyi = s.garbage(xs);
-            b.batchNormReluForwardInference(tx, tg, tb, fixedMean, fixedVar, EPS, tyi);
-            assertClose("batchNormReluForwardInference y", name, ActivationRef.reluForward(
-                    BatchNormRef.forwardInference(x, xs, gamma, beta, rm, stats, EPS)), read(tyi), OUTPUT);
         }
     }
 
