@@ -7,8 +7,9 @@ import picocli.CommandLine.Option;
 /** {@code --precision}, shared by the commands that train. */
 final class PrecisionOption {
     @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16",
-            description = "bf16: CPU convolutions multiply in bfloat16 (AVX-512 BF16 or AMX; see info), "
-                    + "weights, gradients and the loss stay FP32.")
+            description = "bf16: CPU convolutions multiply in bfloat16 and activations between convolutions, "
+                    + "batch-norm and pooling are kept in it (AVX-512 BF16 or AMX; see info); weights, their "
+                    + "gradients and the loss stay FP32.")
     String text;
 
     /** Whether bf16 was asked for; anything but fp32 or bf16 is a usage error. */

@@ -19,7 +19,7 @@ import java.util.Locale;
  * @param clipNorm     clip gradients to this global norm (0: off)
  * @param classWeights {@code none}, {@code balanced} or one weight per class, comma-separated
  * @param sampler      {@code uniform} (every image once per epoch) or {@code balanced} (classes drawn evenly)
- * @param bf16         CPU convolutions multiply in bfloat16 ({@code --precision bf16})
+ * @param bf16         CPU convolutions multiply in bfloat16, activations kept in it ({@code --precision bf16})
  * @param syncBn       in a data-parallel run, batch-norm over all ranks' batches together (SyncBatchNorm)
  * @param cacheMib     MiB of decoded images each of the train and test loaders keeps for the next
  *                     epochs ({@code --cache-limit}; 0: none; null in runs saved before the option)

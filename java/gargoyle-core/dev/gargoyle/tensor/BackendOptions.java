@@ -7,8 +7,10 @@ package dev.gargoyle.tensor;
  * @param tf32          allow TF32 tensor-core math on CUDA (faster, about 10 mantissa bits); off is full FP32
  * @param deterministic only use algorithms whose results do not vary from run to run
  * @param bf16          CPU only: convolutions multiply in bfloat16 (8 mantissa bits) and accumulate in FP32,
- *                      weights, gradients and everything else staying FP32; needs a CPU with AVX-512 BF16
- *                      or AMX, and a backend refuses it elsewhere
+ *                      and the activations and their gradients between convolutions, batch-norm and pooling
+ *                      are kept in bfloat16 (read as FP32 by anything else); weights, their gradients,
+ *                      statistics and the loss stay FP32. Needs a CPU with AVX-512 BF16 or AMX; a backend
+ *                      refuses it elsewhere
  */
 public record BackendOptions(boolean tf32, boolean deterministic, boolean bf16) {
 

@@ -25,8 +25,8 @@ final class BatchNorm {
     private BatchNorm() {
     }
 
-    /** The input shape and epsilon a plan is for. */
-    record Geometry(Shape x, float eps) {
+    /** The input shape and epsilon a plan is for; {@code bf16}: x, y, dy and dx in bfloat16. */
+    record Geometry(Shape x, float eps, boolean bf16) {
         long[] dims() {
             return Convolution.longs(x.dims());
         }
@@ -37,7 +37,7 @@ final class BatchNorm {
 
         /** The layout the primitive runs in; {@link PlanBuilder#input} and {@code output} bridge to nchw. */
         dnnl_memory_desc inner(PlanBuilder b) {
-            return b.tagged(MemoryDesc.channelBlocked(x.dim(1)), dims());
+            return b.tagged(Formats.of(MemoryDesc.channelBlocked(x.dim(1)), bf16 ? dnnl_bf16 : dnnl_f32), dims());
         }
 
         static int flags(int flags, boolean relu) {

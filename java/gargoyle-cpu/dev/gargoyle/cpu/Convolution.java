@@ -22,7 +22,8 @@ final class Convolution {
     /**
      * Shapes and geometry, in oneDNN's terms (dilation 0 = dense, right padding to fit exactly), and
      * whether the products are taken in bfloat16: then the inputs of each pass (x, w, dy) are
-     * converted on their way in and its outputs stay FP32, accumulated in FP32.
+     * bfloat16 (converted on their way in unless they are already), activations written (y, dx)
+     * are bfloat16 too, and the weight gradient stays FP32, accumulated in FP32.
      */
     record Geometry(Shape x, Shape w, Conv2dSpec spec, boolean bf16) {
         Shape y() {
@@ -77,7 +78,7 @@ final class Convolution {
                     dnnl_primitive_attr attr) {
             return dnnl_convolution_forward_primitive_desc_create(pd, b.ctx.engine, dnnl_forward_training,
                     dnnl_convolution_direct, b.any(products(), src()), b.any(products(), weights()), bias,
-                    b.any(dst()), strides(), dilates(), padL(), padR(), attr);
+                    b.any(products(), dst()), strides(), dilates(), padL(), padR(), attr);
         }
     }
 
@@ -188,8 +189,8 @@ final class Convolution {
                         (pd, attr) -> g.forward(b, pd, null, attr));
                 Primitive conv = b.primitive("dnnl_convolution_backward_data_primitive_desc_create", false,
                         (pd, attr) -> dnnl_convolution_backward_data_primitive_desc_create(pd, ctx.engine,
-                                dnnl_convolution_direct, b.any(g.src()), b.any(g.products(), g.weights()),
-                                b.any(g.products(), g.dst()),
+                                dnnl_convolution_direct, b.any(g.products(), g.src()),
+                                b.any(g.products(), g.weights()), b.any(g.products(), g.dst()),
                                 g.strides(), g.dilates(), g.padL(), g.padR(), hint, attr));
                 PlanBuilder.Port pdy = b.input(b.tagged(key.dyTag(), g.dst()), conv.md(dnnl_query_diff_dst_md));
                 PlanBuilder.Port pw = b.input(b.plain(g.weights()), conv.md(dnnl_query_weights_md));

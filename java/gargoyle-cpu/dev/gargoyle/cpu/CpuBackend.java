@@ -37,7 +37,10 @@ final class CpuBackend implements BackendOps {
 
     private final boolean bf16;
 
-    /** {@code bf16}: convolutions multiply in bfloat16 (the provider has checked the CPU can). */
+    /**
+     * {@code bf16}: convolutions multiply in bfloat16, and activations stay bfloat16 between
+     * convolution, batch-norm and pooling (the provider has checked the CPU can).
+     */
     CpuBackend(boolean bf16) {
         this.bf16 = bf16;
     }
@@ -50,7 +53,7 @@ final class CpuBackend implements BackendOps {
     @Override
     public String describe() {
         return "oneDNN " + CpuInfo.version() + " (" + CpuInfo.isaFamily() + "), " + CpuInfo.threads() + " threads"
-                + (bf16 ? ", bf16 convolutions" : "");
+                + (bf16 ? ", bf16 convolutions and activations" : "");
     }
 
     /** Which tensors are blocked now; for tests of the layout flow. */
@@ -207,7 +210,7 @@ final class CpuBackend implements BackendOps {
 
     @Override
     public long pool2dWorkspaceBytes(Pool2dSpec spec, Shape x) {
-        return plans.get(new Pooling.Key(x, spec, Pooling.Pass.TRAINING, dnnl_abcd)).workspaceBytes;
+        return plans.get(new Pooling.Key(x, spec, Pooling.Pass.TRAINING, dnnl_abcd, bf16)).workspaceBytes;
     }
 
     @Override
@@ -215,7 +218,7 @@ final class CpuBackend implements BackendOps {
         Pooling.Pass pass = workspace == null ? Pooling.Pass.INFERENCE : Pooling.Pass.TRAINING;
         int xTag = input(x);
         layouts.writing(y);
-        Pooling.Prepared plan = plans.get(new Pooling.Key(x.shape(), spec, pass, xTag));
+        Pooling.Prepared plan = plans.get(new Pooling.Key(x.shape(), spec, pass, xTag, bf16));
         boolean noNaN = layouts.knownNoNaN(x);
         plan.run(x, y, workspace);
         layouts.wrote(y, plan.outTag, noNaN);
@@ -236,7 +239,7 @@ final class CpuBackend implements BackendOps {
         } else {
             int dyTag = input(dy);
             layouts.writing(dx);
-            Pooling.Prepared plan = plans.get(new Pooling.Key(x.shape(), spec, Pooling.Pass.BACKWARD, dyTag));
+            Pooling.Prepared plan = plans.get(new Pooling.Key(x.shape(), spec, Pooling.Pass.BACKWARD, dyTag, bf16));
             plan.run(dy, dx, workspace);
             layouts.wrote(dx, plan.outTag);
         }
@@ -253,7 +256,21 @@ final class CpuBackend implements BackendOps {
 
     private boolean anyAbove(int limit, NativeTensor t) {
         IntBuffer b = t.hostBits();
+        if (Formats.isBf16(layouts.of(t))) {
+            int limit16 = HostLoops.bf16Limit(limit);
+            return loops.sum(b.capacity() / 2, (from, to, k) -> HostLoops.anyAboveBf16(limit16, b, from, to, k)) > 0;
+        }
         return loops.sum(b.capacity(), (from, to, k) -> HostLoops.anyAbove(limit, b, from, to, k)) > 0;
+    }
+
+    /** The layout an elementwise host loop reads {@code t} in: as it is, unless bf16 (made nchw FP32). */
+    private int hostInput(NativeTensor t) {
+        int format = input(t);
+        if (Formats.isBf16(format)) {
+            layouts.plain(t);
+            return dnnl_abcd;
+        }
+        return format;
     }
 
     // ---- batch normalisation ------------------------------------------------------------------------
@@ -295,7 +312,7 @@ final class CpuBackend implements BackendOps {
 
     /** The mask's size depends on the shape alone (the primitive runs in the blocked layout whatever eps). */
     private long reluMaskBytes(Shape x) {
-        long bytes = plans.get(new BatchNorm.TrainingKey(new BatchNorm.Geometry(x, 1e-5f), dnnl_abcd, true))
+        long bytes = plans.get(new BatchNorm.TrainingKey(new BatchNorm.Geometry(x, 1e-5f, bf16), dnnl_abcd, true))
                 .workspaceBytes;
         return (bytes + Float.BYTES - 1) / Float.BYTES * Float.BYTES;
     }
@@ -354,7 +371,7 @@ final class CpuBackend implements BackendOps {
         int xTag = input(x);
         plainInputs(gamma, beta, saveMean);
         layouts.writing(y);
-        BatchNorm.Training plan = plans.get(new BatchNorm.TrainingKey(new BatchNorm.Geometry(x.shape(), eps), xTag,
+        BatchNorm.Training plan = plans.get(new BatchNorm.TrainingKey(new BatchNorm.Geometry(x.shape(), eps, bf16), xTag,
                 relu));
         plan.run(x, gamma, beta, y, saveMean, workspace);
         layouts.wrote(y, plan.yTag);
@@ -367,7 +384,7 @@ final class CpuBackend implements BackendOps {
         int xTag = input(x);
         plainInputs(gamma, beta, runningMean, runningVar);
         layouts.writing(y);
-        BatchNorm.Inference plan = plans.get(new BatchNorm.InferenceKey(new BatchNorm.Geometry(x.shape(), eps),
+        BatchNorm.Inference plan = plans.get(new BatchNorm.InferenceKey(new BatchNorm.Geometry(x.shape(), eps, bf16),
                 xTag, relu));
         plan.run(x, gamma, beta, runningMean, runningVar, y);
         layouts.wrote(y, plan.yTag);
@@ -380,7 +397,7 @@ final class CpuBackend implements BackendOps {
         int dyTag = input(dy);
         plainInputs(gamma, saveMean, saveInvStd, dgamma, dbeta);
         layouts.writing(dx);
-        BatchNorm.Backward plan = plans.get(new BatchNorm.BackwardKey(new BatchNorm.Geometry(x.shape(), eps), xTag,
+        BatchNorm.Backward plan = plans.get(new BatchNorm.BackwardKey(new BatchNorm.Geometry(x.shape(), eps, bf16), xTag,
                 dyTag, relu));
         plan.run(x, dy, gamma, saveMean, saveInvStd, eps, workspace, dx, dgamma, dbeta);
         layouts.wrote(dx, plan.dxTag);
@@ -422,7 +439,7 @@ final class CpuBackend implements BackendOps {
     @Override
     public void reluForward(NativeTensor x, NativeTensor y) {
         // Elementwise: y takes x's layout, blocked or not.
-        int tag = input(x);
+        int tag = hostInput(x);
         layouts.writing(y);
         FloatBuffer xb = x.hostBuffer();
         FloatBuffer yb = y.hostBuffer();
@@ -433,7 +450,7 @@ final class CpuBackend implements BackendOps {
     @Override
     public void reluBackward(NativeTensor y, NativeTensor dy, NativeTensor dx) {
         // Elementwise over y and dy alike: in their common layout, else both nchw.
-        int tag = input(y) == input(dy) ? layouts.of(y) : dnnl_abcd;
+        int tag = hostInput(y) == hostInput(dy) ? layouts.of(y) : dnnl_abcd;
         if (tag == dnnl_abcd) {
             plainInputs(y, dy);
         }

@@ -59,7 +59,8 @@ public final class CpuBackendProvider implements BackendProvider {
             facts.put("cpu threads", CpuInfo.threadsDetails());
             facts.put("cpu layouts", CpuInfo.layouts());
             String bf16 = CpuInfo.bf16Refusal();
-            facts.put("cpu bf16", bf16 == null ? "supported: convolutions can multiply in bfloat16" : "unsupported: " + bf16);
+            facts.put("cpu bf16", bf16 == null ? "supported: convolutions multiply, activations stay in bfloat16"
+                    : "unsupported: " + bf16);
         } catch (RuntimeException | LinkageError e) { // info prints a broken library as a fact
             facts.put("onednn", "not loadable: " + e);
         }

@@ -13,7 +13,8 @@ import java.util.TreeMap;
  * pooling and ReLU read and write them as they are, and anything else that touches their memory
  * (a copy to the host, a linear layer behind a flatten, a hook) first gets nchw, converted in place
  * once. Only this backend ever sees the blocked bytes. A region is blocked only where the channels
- * fill whole blocks, so both layouts take the same bytes. A region may also carry the writer's proof
+ * fill whole blocks, so both layouts take the same bytes; a bfloat16 region (see {@link Formats})
+ * takes the first half of them. A region may also carry the writer's proof
  * that it holds no NaN (a batch-norm with finite statistics), which spares max pooling its scan
  * for NaN; any write drops the region and the proof with it. Synchronised: the backend's thread uses
  * it, but a tensor may be closed, and its memory forgotten here, from any thread.
@@ -91,6 +92,11 @@ final class Layouts {
     /** How many tensors are held blocked now. */
     synchronized int kept() {
         return blocked.size();
+    }
+
+    /** How many of them hold bfloat16. */
+    synchronized int keptBf16() {
+        return (int) blocked.values().stream().filter(r -> Formats.isBf16(r.tag())).count();
     }
 
     /**

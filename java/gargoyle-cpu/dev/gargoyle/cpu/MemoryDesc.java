@@ -4,6 +4,7 @@ import static dev.gargoyle.cpu.Dnnl.check;
 import static org.bytedeco.dnnl.global.dnnl.*;
 
 import org.bytedeco.dnnl.dnnl_memory_desc;
+import org.bytedeco.javacpp.IntPointer;
 
 /** An owned oneDNN memory descriptor (f32 unless said otherwise) made from dimensions and a format tag. */
 final class MemoryDesc implements Resource {
@@ -56,6 +57,13 @@ final class MemoryDesc implements Resource {
 
     static boolean same(dnnl_memory_desc a, dnnl_memory_desc b) {
         return dnnl_memory_desc_equal(a, b) == 1;
+    }
+
+    static int dataType(dnnl_memory_desc md) {
+        try (IntPointer type = new IntPointer(1)) {
+            check("dnnl_memory_desc_query", dnnl_memory_desc_query(md, dnnl_query_data_type, type));
+            return type.get();
+        }
     }
 
     static long bytes(dnnl_memory_desc md) {

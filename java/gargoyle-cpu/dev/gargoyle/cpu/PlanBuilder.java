@@ -55,8 +55,9 @@ final class PlanBuilder {
         return own(new MemoryDesc(dataType, dnnl_format_tag_any, dims)).md;
     }
 
-    dnnl_memory_desc tagged(int formatTag, long... dims) {
-        return own(new MemoryDesc(formatTag, dims)).md;
+    /** A descriptor in {@code format}: a oneDNN format tag, bf16 when it says so (see {@link Formats}). */
+    dnnl_memory_desc tagged(int format, long... dims) {
+        return own(new MemoryDesc(Formats.dataType(format), Formats.tag(format), dims)).md;
     }
 
     /** A memory the caller points at a tensor before each run. */
@@ -134,19 +135,20 @@ final class PlanBuilder {
         step(reorder(md, md, false).args(DNNL_ARG_FROM, from, DNNL_ARG_TO, to));
     }
 
-    /** An output port and the layout its tensor ends up in (a oneDNN format tag; {@code dnnl_abcd} is nchw). */
+    /** An output port and the layout its tensor ends up in (a {@link Formats} value; {@code dnnl_abcd} is nchw). */
     record Kept(Port port, int tag) {
     }
 
     /**
      * A 4-D output the primitive writes directly when it chose the channel-blocked layout
-     * {@link Layouts} keeps (the tensor then stays blocked), else as {@link #output}: nchw.
+     * {@link Layouts} keeps, in FP32 or bf16 (the tensor then stays so), else as {@link #output}: nchw FP32.
      */
     Kept outputKeeping(dnnl_memory_desc chosen, long... dims) {
         int tag = MemoryDesc.channelBlocked((int) dims[1]);
-        if (tag != dnnl_abcd && MemoryDesc.same(chosen, tagged(tag, dims))) {
+        int format = Formats.of(tag, MemoryDesc.dataType(chosen));
+        if (tag != dnnl_abcd && MemoryDesc.same(chosen, tagged(format, dims))) {
             DnnlMemory user = user(chosen);
-            return new Kept(new Port(user, user), tag);
+            return new Kept(new Port(user, user), format);
         }
         return new Kept(output(chosen, plain(dims), false), dnnl_abcd);
     }

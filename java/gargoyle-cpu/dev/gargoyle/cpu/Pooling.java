@@ -23,8 +23,8 @@ final class Pooling {
     /** Which pass a plan is for; a training forward keeps the workspace, an inference one does not. */
     enum Pass { TRAINING, INFERENCE, BACKWARD }
 
-    /** {@code inTag}: the layout of the input (x forward, dy backward), see {@link Layouts}. */
-    record Key(Shape x, Pool2dSpec spec, Pass pass, int inTag) implements PlanCache.Key<Prepared> {
+    /** {@code inTag}: the layout of the input (x forward, dy backward), see {@link Layouts}; {@code bf16}: in and out in bfloat16. */
+    record Key(Shape x, Pool2dSpec spec, Pass pass, int inTag, boolean bf16) implements PlanCache.Key<Prepared> {
         @Override
         public Prepared build(DnnlContext ctx) {
             return new Prepared(ctx, this);
@@ -61,7 +61,8 @@ final class Pooling {
         }
 
         dnnl_memory_desc inner(PlanBuilder b, Shape s) {
-            return b.tagged(MemoryDesc.channelBlocked(s.dim(1)), Convolution.longs(s.dims()));
+            int type = bf16 ? dnnl_bf16 : dnnl_f32;
+            return b.tagged(Formats.of(MemoryDesc.channelBlocked(s.dim(1)), type), Convolution.longs(s.dims()));
         }
 
         int forward(PlanBuilder b, int propKind, dnnl_primitive_desc pd, dnnl_primitive_attr attr) {
