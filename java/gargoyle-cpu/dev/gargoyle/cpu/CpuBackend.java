@@ -256,6 +256,7 @@ final class CpuBackend implements BackendOps {
 
     private boolean anyAbove(int limit, NativeTensor t) {
         IntBuffer b = t.hostBits();
+        layouts.readable(t);
         if (Formats.isBf16(layouts.of(t))) {
             int limit16 = HostLoops.bf16Limit(limit);
             return loops.sum(b.capacity() / 2, (from, to, k) -> HostLoops.anyAboveBf16(limit16, b, from, to, k)) > 0;
