@@ -257,11 +257,9 @@ final class CpuBackend implements BackendOps {
     private boolean anyAbove(int limit, NativeTensor t) {
         IntBuffer b = t.hostBits();
         layouts.readable(t);
-        if (Formats.isBf16(layouts.of(t))) {
-            int limit16 = HostLoops.bf16Limit(limit);
-            return loops.sum(b.capacity() / 2, (from, to, k) -> HostLoops.anyAboveBf16(limit16, b, from, to, k)) > 0;
-        }
-        return loops.sum(b.capacity(), (from, to, k) -> HostLoops.anyAbove(limit, b, from, to, k)) > 0;
+        boolean bf16Pairs = Formats.isBf16(layouts.of(t));
+        int ints = bf16Pairs ? b.capacity() / 2 : b.capacity();
+        return loops.sum(ints, (from, to, k) -> HostLoops.anyAbove(limit, bf16Pairs, b, from, to, k)) > 0;
     }
 
     /** The layout an elementwise host loop reads {@code t} in: as it is, unless bf16 (made nchw FP32). */

@@ -117,37 +117,31 @@ final class HostLoops {
     static final int NAN_ABOVE = 0x7f800000;
     static final int NOT_FINITE_ABOVE = 0x7f7fffff;
 
-    /** A bfloat16's upper 16 bits are a float's: the same limits for its magnitude's 15 bits. */
-    static int bf16Limit(int limit) {
+    /** A bfloat16's 16 bits are a float's upper ones: the same limits for its magnitude's 15 bits. */
+    private static int bf16Limit(int limit) {
         return limit >>> 16;
-    }
-
-    /** As {@link #anyAbove}, over ints each holding two bfloat16 values. */
-    static double anyAboveBf16(int limit16, IntBuffer t, int from, int to, Chunks k) {
-        int[] x = k.bitsA;
-        int any = 0;
-        for (int at = from; at < to; at += Chunks.LENGTH) {
-            int len = Math.min(Chunks.LENGTH, to - at);
-            t.get(at, x, 0, len);
-            for (int i = 0; i < len; i++) {
-                any |= (limit16 - (x[i] & 0x7fff)) | (limit16 - ((x[i] >>> 16) & 0x7fff));
-            }
-        }
-        return any < 0 ? 1 : 0;
     }
 
     /**
      * 1 when any element's magnitude bits exceed {@code limit} ({@link #NAN_ABOVE}: any NaN), else
-     * 0: an OR over the raw bits the JIT vectorises, with no branch.
+     * 0: an OR over the raw bits the JIT vectorises, with no branch. With {@code bf16Pairs} each int
+     * holds two bfloat16 values, checked against {@link #bf16Limit}.
      */
-    static double anyAbove(int limit, IntBuffer t, int from, int to, Chunks k) {
+    static double anyAbove(int limit, boolean bf16Pairs, IntBuffer t, int from, int to, Chunks k) {
         int[] x = k.bitsA;
+        int limit16 = bf16Limit(limit);
         int any = 0;
         for (int at = from; at < to; at += Chunks.LENGTH) {
             int len = Math.min(Chunks.LENGTH, to - at);
             t.get(at, x, 0, len);
-            for (int i = 0; i < len; i++) {
-                any |= limit - (x[i] & 0x7fffffff);
+            if (bf16Pairs) {
+                for (int i = 0; i < len; i++) {
+                    any |= (limit16 - (x[i] & 0x7fff)) | (limit16 - ((x[i] >>> 16) & 0x7fff));
+                }
+            } else {
+                for (int i = 0; i < len; i++) {
+                    any |= limit - (x[i] & 0x7fffffff);
+                }
             }
         }
         return any < 0 ? 1 : 0;

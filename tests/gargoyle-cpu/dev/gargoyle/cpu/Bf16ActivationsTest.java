@@ -72,15 +72,8 @@ class Bf16ActivationsTest {
         }
     }
 
-    /** Largest difference over the largest reference magnitude. */
     private static double error(float[] ref, float[] got) {
-        double worst = 0;
-        double scale = 0;
-        for (int i = 0; i < ref.length; i++) {
-            worst = Math.max(worst, Math.abs(ref[i] - got[i]));
-            scale = Math.max(scale, Math.abs(ref[i]));
-        }
-        return worst / scale;
+        return Bf16ConvolutionTest.error(Bf16ConvolutionTest.doubles(ref), got);
     }
 
     @Test

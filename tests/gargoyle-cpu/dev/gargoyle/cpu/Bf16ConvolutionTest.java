@@ -50,7 +50,7 @@ class Bf16ConvolutionTest {
         return v;
     }
 
-    private static double[] doubles(float[] v) {
+    static double[] doubles(float[] v) {
         double[] out = new double[v.length];
         for (int i = 0; i < v.length; i++) {
             out[i] = v[i];
@@ -59,7 +59,7 @@ class Bf16ConvolutionTest {
     }
 
     /** Largest error over the largest reference magnitude. */
-    private static double error(double[] ref, float[] got) {
+    static double error(double[] ref, float[] got) {
         double worst = 0;
         double scale = 0;
         for (int i = 0; i < ref.length; i++) {
