@@ -45,7 +45,6 @@ public final class BatchNorm2d extends Module {
     private boolean fuseRelu;
     private boolean fusedForward;
     private boolean unmaskedGradient;
-    private Tensor lastOutput;
     private Tensor workspace;
 
     public BatchNorm2d(int channels) {
@@ -172,7 +171,6 @@ public final class BatchNorm2d extends Module {
             numBatchesTracked++;
         }
         input = x;
-        lastOutput = y;
         return y;
     }
 
@@ -189,8 +187,8 @@ public final class BatchNorm2d extends Module {
         if (trainedForward) {
             Tensor dx = gradInput.get(b, input.shape());
             if (unmasked) {
-                b.batchNormReluBackward(input, lastOutput, dy, weight.value(), saveMean, saveInvStd, EPS, workspace, dx,
-                        weight.grad(), bias.grad());
+                b.batchNormReluBackward(input, output.get(b, input.shape()), dy, weight.value(), saveMean, saveInvStd,
+                        EPS, workspace, dx, weight.grad(), bias.grad());
             } else {
                 b.batchNormBackward(input, dy, weight.value(), saveMean, saveInvStd, EPS, dx, weight.grad(),
                         bias.grad());
@@ -199,7 +197,7 @@ public final class BatchNorm2d extends Module {
         }
         if (unmasked) {
             Tensor g = maskedGrad.get(b, dy.shape());
-            b.reluBackward(lastOutput, dy, g);
+            b.reluBackward(output.get(b, input.shape()), dy, g);
             return evalBackward(b, g, needInputGrad);
         }
         return evalBackward(b, dy, needInputGrad);

@@ -1,6 +1,8 @@
 package dev.gargoyle.cpu;
 
 import static org.bytedeco.dnnl.global.dnnl.dnnl_abcd;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_bf16;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_f32;
 
 import dev.gargoyle.tensor.Conv2dSpec;
 import dev.gargoyle.tensor.Device;
@@ -301,19 +303,25 @@ final class CpuBackend implements BackendOps {
 
     // oneDNN's fused ReLU need not keep a NaN as ReLU must, so the fused ops run where no NaN can
     // arise: in training, finite batch statistics prove a finite x; inference scans x. Elsewhere
-    // they run batch-norm and ReLU one after the other, and the workspace's last float says which ran.
+    // they run batch-norm and ReLU one after the other, and the workspace's last float says which ran
+    // (the mask takes its first bytes; forward and backward get the same workspace).
     // Where a NaN cannot arise, the output is marked so (see Layouts) and max pooling skips its scan.
 
+    /**
+     * The mask's size depends on the shape alone (the primitive runs in the blocked layout whatever
+     * eps and x's layout), so this asks the plan a model's step runs: x as a convolution leaves it,
+     * PyTorch's eps.
+     */
     @Override
     public long batchNormReluWorkspaceBytes(Shape x) {
-        return reluMaskBytes(x) + Float.BYTES;
+        int xFormat = Formats.of(MemoryDesc.channelBlocked(x.dim(1)), bf16 ? dnnl_bf16 : dnnl_f32);
+        long mask = plans.get(new BatchNorm.TrainingKey(new BatchNorm.Geometry(x, 1e-5f, bf16), xFormat, true))
+                .workspaceBytes;
+        return (mask + Float.BYTES - 1) / Float.BYTES * Float.BYTES + Float.BYTES;
     }
 
-    /** The mask's size depends on the shape alone (the primitive runs in the blocked layout whatever eps). */
-    private long reluMaskBytes(Shape x) {
-        long bytes = plans.get(new BatchNorm.TrainingKey(new BatchNorm.Geometry(x, 1e-5f, bf16), dnnl_abcd, true))
-                .workspaceBytes;
-        return (bytes + Float.BYTES - 1) / Float.BYTES * Float.BYTES;
+    private static int fusedFlag(NativeTensor workspace) {
+        return Math.toIntExact(workspace.numel() - 1);
     }
 
     @Override
@@ -330,7 +338,7 @@ final class CpuBackend implements BackendOps {
             normalize(x, gamma, beta, eps, y, saveMean, null, false);
             reluForward(y, y);
         }
-        workspace.hostBuffer().put(Math.toIntExact(reluMaskBytes(x.shape()) / Float.BYTES), fused ? 1f : 0f);
+        workspace.hostBuffer().put(fusedFlag(workspace), fused ? 1f : 0f);
     }
 
     @Override
@@ -352,7 +360,7 @@ final class CpuBackend implements BackendOps {
                                       NativeTensor saveMean, NativeTensor saveInvStd, float eps,
                                       NativeTensor workspace, NativeTensor dx, NativeTensor dgamma,
                                       NativeTensor dbeta) {
-        if (workspace.hostBuffer().get(Math.toIntExact(reluMaskBytes(x.shape()) / Float.BYTES)) == 1f) {
+        if (workspace.hostBuffer().get(fusedFlag(workspace)) == 1f) {
             normBackward(x, dy, gamma, saveMean, saveInvStd, eps, workspace, dx, dgamma, dbeta, true);
             return;
         }
